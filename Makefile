@@ -1,0 +1,156 @@
+# hotmm: a bare-metal aarch64 kernel for QEMU virt that shows how a kernel
+# builds its memmap and hot-adds memory.
+#
+#   make [PAGE_SIZE=4K|16K|64K]   build build/<granule>/hotmm.elf and hotmm.bin
+#   make run | debug | gdb        boot in QEMU (see README.md)
+#   make test                     every test, all three granules
+#   make bench                    figures (boot time, ...)
+
+PAGE_SIZE ?= 4K
+GRANULES := 4K 16K 64K
+
+ifeq ($(PAGE_SIZE),4K)
+PAGE_SHIFT := 12
+else ifeq ($(PAGE_SIZE),16K)
+PAGE_SHIFT := 14
+else ifeq ($(PAGE_SIZE),64K)
+PAGE_SHIFT := 16
+else
+$(error PAGE_SIZE must be 4K, 16K or 64K, not '$(PAGE_SIZE)')
+endif
+
+CROSS	?= aarch64-linux-gnu-
+CC	:= $(CROSS)gcc
+OBJCOPY	:= $(CROSS)objcopy
+NM	:= $(CROSS)nm
+READELF	:= $(CROSS)readelf
+HOSTCC	:= gcc
+PYTHON	:= /usr/bin/python3
+
+B	:= build/$(PAGE_SIZE)
+FDT	:= build/deps/libfdt/usr
+LIBFDT	:= $(FDT)/lib/aarch64-linux-gnu/libfdt.a
+VERSION	:= $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+
+# DESIGN §3: no PIE, no outline atomics, no FP/SIMD in our own code.
+KCFLAGS := -std=gnu11 -ffreestanding -fno-pie -fno-pic -mno-outline-atomics \
+	-mgeneral-regs-only -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-common -fno-stack-protector -fno-strict-aliasing -O2 -g \
+	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-Iinclude -Iinclude/libc -I$(FDT)/include \
+	-DCONFIG_PAGE_SHIFT=$(PAGE_SHIFT) -DHOTMM_VERSION='"$(VERSION)"' \
+	-MMD -MP
+# Only arch/ and boot/ see the arch-private headers; mm/ cannot include them.
+ARCH_INC := -Iarch/aarch64/include
+# Code that runs with the MMU off: no unaligned accesses, no DC ZVA.
+BOOT_CFLAGS := -mstrict-align -fno-builtin -fno-tree-loop-distribute-patterns
+LDFLAGS := -nostdlib -static -no-pie -Wl,--orphan-handling=error \
+	-Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=0x10000 -Wl,--build-id=none
+
+boot_src   := $(wildcard boot/*.S boot/*.c)
+arch_src   := $(wildcard arch/aarch64/*.S arch/aarch64/*.c)
+other_src  := $(wildcard mm/*.c drivers/*.c kernel/*.c lib/*.c tests/kernel/*.c)
+objs := $(patsubst %,$(B)/obj/%.o,$(basename $(boot_src) $(arch_src) $(other_src)))
+
+.PHONY: all deps run debug gdb test unit qemu-test bench clean FORCE
+.DELETE_ON_ERROR:
+all: $(B)/hotmm.bin $(B)/hotmm.elf
+
+deps:
+	@./scripts/deps.sh
+
+$(LIBFDT):
+	@./scripts/deps.sh
+
+$(B)/obj/boot/%.o: boot/%.c | $(LIBFDT)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) $(ARCH_INC) $(BOOT_CFLAGS) -c $< -o $@
+$(B)/obj/boot/%.o: boot/%.S
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) $(ARCH_INC) -D__ASSEMBLY__ -c $< -o $@
+# The descriptor encoders are also called by boot/early_map.c, MMU off.
+$(B)/obj/arch/aarch64/pgtable.o: arch/aarch64/pgtable.c | $(LIBFDT)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) $(ARCH_INC) $(BOOT_CFLAGS) -c $< -o $@
+$(B)/obj/arch/%.o: arch/%.c | $(LIBFDT)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) $(ARCH_INC) -c $< -o $@
+$(B)/obj/arch/%.o: arch/%.S
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) $(ARCH_INC) -D__ASSEMBLY__ -c $< -o $@
+# Generic code: mm/ and lib/ cannot see arch-private headers.
+$(B)/obj/mm/%.o: mm/%.c | $(LIBFDT)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c $< -o $@
+$(B)/obj/lib/%.o: lib/%.c | $(LIBFDT)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c $< -o $@
+$(B)/obj/%.o: %.c | $(LIBFDT)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) $(ARCH_INC) -c $< -o $@
+
+$(B)/linker.lds: linker.ld include/layout.h
+	@mkdir -p $(@D)
+	$(CC) -E -P -x c -D__ASSEMBLY__ -DCONFIG_PAGE_SHIFT=$(PAGE_SHIFT) -Iinclude $< -o $@
+
+# Boot code runs before the MMU maps the kernel at its link address: an
+# absolute address in it would point nowhere.
+MMU_OFF_OBJS := $(B)/obj/boot/entry.o $(B)/obj/boot/early_map.o $(B)/obj/arch/aarch64/pgtable.o
+$(B)/boot-check: $(MMU_OFF_OBJS)
+	@$(READELF) -rW $^ | awk '/^Relocation section/ { sec = $$3 } \
+		/R_AARCH64_ABS/ && sec !~ /debug/ { print "error: absolute relocation in MMU-off code (" sec "): " $$0; bad = 1 } \
+		END { exit bad }'
+	@touch $@
+
+# Two-pass link: the first image gives the text symbols, which are compiled
+# into a table (for backtraces) and linked into the second. The table sits
+# after all code, so text addresses do not move between passes.
+LINK = $(CC) $(LDFLAGS) -T $(B)/linker.lds -o $@ $(objs) $(1) $(LIBFDT) \
+	$(shell $(CC) -print-libgcc-file-name)
+$(B)/hotmm.pass1.elf: $(objs) $(B)/linker.lds $(B)/obj/kallsyms0.o $(B)/boot-check $(LIBFDT)
+	$(call LINK,$(B)/obj/kallsyms0.o)
+$(B)/obj/kallsyms0.o: scripts/kallsyms.py
+	@mkdir -p $(@D)
+	$(PYTHON) scripts/kallsyms.py /dev/null > $(B)/obj/kallsyms0.S
+	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $(B)/obj/kallsyms0.S -o $@
+$(B)/obj/kallsyms.o: $(B)/hotmm.pass1.elf scripts/kallsyms.py
+	$(NM) -n $< | $(PYTHON) scripts/kallsyms.py - > $(B)/obj/kallsyms.S
+	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $(B)/obj/kallsyms.S -o $@
+$(B)/hotmm.elf: $(B)/obj/kallsyms.o
+	$(call LINK,$<)
+	@$(NM) -n $(B)/hotmm.pass1.elf | grep -i ' t ' > $(B)/syms1.txt
+	@$(NM) -n $@ | grep -i ' t ' > $(B)/syms2.txt
+	@cmp -s $(B)/syms1.txt $(B)/syms2.txt || { echo "error: text moved between link passes"; exit 1; }
+$(B)/hotmm.bin: $(B)/hotmm.elf
+	$(OBJCOPY) -O binary $< $@
+
+-include $(objs:.o=.d)
+
+# ---- running ----
+run: deps all
+	./run-qemu.sh --page-size $(PAGE_SIZE) --boot bios --mem 1G --slots 8 --maxmem 16G --serial mux
+
+debug: deps all
+	./run-qemu.sh --page-size $(PAGE_SIZE) --boot bios --mem 1G --slots 8 --maxmem 16G --serial mux --gdb
+
+gdb: all
+	gdb-multiarch -q -x scripts/gdb/hotmm.gdb $(B)/hotmm.elf
+
+# ---- tests ----
+include tests/unit/tests.mk
+
+test: deps
+	@for g in $(GRANULES); do $(MAKE) --no-print-directory PAGE_SIZE=$$g all unit || exit 1; done
+	HOTMM_GRANULES="$(GRANULES)" $(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu
+
+qemu-test: deps
+	@for g in $(GRANULES); do $(MAKE) --no-print-directory PAGE_SIZE=$$g all || exit 1; done
+	HOTMM_GRANULES="$(GRANULES)" $(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu $(PYTEST_ARGS)
+
+bench: deps
+	@for g in $(GRANULES); do $(MAKE) --no-print-directory PAGE_SIZE=$$g all || exit 1; done
+	$(PYTHON) scripts/bench.py $(GRANULES)
+
+clean:
+	rm -rf build/4K build/16K build/64K
