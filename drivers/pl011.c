@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PL011 UART. Output is polled. Input is taken by the receive interrupt into
+ * a ring buffer that the shell drains, so typing while a command runs is
+ * not lost (up to the buffer's size).
+ */
+#include <arch/io.h>
+#include <arch/irqflags.h>
+#include <drivers/irq.h>
+#include <drivers/pl011.h>
+#include <kernel/printk.h>
+#include <lib/errno.h>
+#include <mm/fixmap.h>
+#include <mm/mmu.h>
+
+#define UART_DR		0x00
+#define UART_FR		0x18
+#define UART_CR		0x30
+#define UART_IMSC	0x38
+#define UART_ICR	0x44
+#define FR_RXFE		BIT(4)
+#define FR_TXFF		BIT(5)
+#define CR_UARTEN	BIT(0)
+#define CR_TXE		BIT(8)
+#define CR_RXE		BIT(9)
+#define INT_RX		BIT(4)
+#define INT_RT		BIT(6)
+
+#define RX_BUF_SIZE	4096	/* a power of two */
+
+static void *uart;
+static u8 rx_buf[RX_BUF_SIZE];
+static unsigned int rx_head, rx_tail;	/* head: written by the IRQ handler */
+static u64 rx_overruns;
+
+static void pl011_write(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		while (readl(uart + UART_FR) & FR_TXFF)
+			;
+		writel((u8)s[i], uart + UART_DR);
+	}
+}
+
+static const struct console earlycon = { .name = "earlycon", .write = pl011_write };
+static const struct console pl011_con = { .name = "pl011", .write = pl011_write };
+
+void pl011_earlycon_init(void)
+{
+	uart = (void *)fix_to_virt(FIX_EARLYCON);
+	register_console(&earlycon);
+}
+
+int pl011_console_init(const struct dt_info *dt)
+{
+	void *base;
+
+	if (!dt->uart_size || !dt->uart_pl011)
+		return -ENODEV;
+	base = ioremap(dt->uart_base, dt->uart_size);
+	if (!base)
+		return -ENOMEM;
+	uart = base;
+	writel(CR_UARTEN | CR_TXE | CR_RXE, uart + UART_CR);
+	register_console(&pl011_con);
+	fixmap_clear(FIX_EARLYCON);
+	return 0;
+}
+
+static void pl011_rx_irq(unsigned int intid, void *data)
+{
+	while (!(readl(uart + UART_FR) & FR_RXFE)) {
+		u8 c = readl(uart + UART_DR);
+
+		if (rx_head - READ_ONCE(rx_tail) == RX_BUF_SIZE) {
+			rx_overruns++;
+			continue;
+		}
+		rx_buf[rx_head % RX_BUF_SIZE] = c;
+		WRITE_ONCE(rx_head, rx_head + 1);
+	}
+	writel(INT_RX | INT_RT, uart + UART_ICR);
+}
+
+int pl011_enable_rx_irq(const struct dt_info *dt)
+{
+	int ret;
+
+	if (!dt->uart_irq.valid)
+		return -ENODEV;
+	ret = request_irq(dt->uart_irq.intid, dt->uart_irq.trigger, pl011_rx_irq, NULL);
+	if (ret)
+		return ret;
+	writel(INT_RX | INT_RT, uart + UART_IMSC);
+	return 0;
+}
+
+int pl011_getc(void)
+{
+	int c;
+
+	if (READ_ONCE(rx_head) == rx_tail)
+		return -1;
+	c = rx_buf[rx_tail % RX_BUF_SIZE];
+	WRITE_ONCE(rx_tail, rx_tail + 1);
+	return c;
+}
+
+u64 pl011_rx_overruns(void)
+{
+	return rx_overruns;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Turning translation tables on (arch/aarch64/mmu.c). */
+#ifndef ARCH_MMU_H
+#define ARCH_MMU_H
+
+#include <lib/types.h>
+
+/*
+ * Make @root the kernel's (TTBR1) table, switching from the identity map so
+ * nothing is fetched through TTBR1 meanwhile, then turn TTBR0 walks off
+ * (TCR_EL1.EPD0): a physical address used as a pointer then faults.
+ */
+void arch_switch_kernel_tables(phys_addr_t root);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel page tables, generic over granule and level (mm/pgtable.c).
+ *
+ * Ranges are [va, va + size); size is a multiple of PAGE_SIZE and va + size
+ * may be 0 (the last page of the space). Table pages come from a
+ * struct pgtable_alloc and are written through fixmap slots (one per level),
+ * never through the linear map, so tables from anywhere can be built.
+ */
+#ifndef MM_PGTABLE_H
+#define MM_PGTABLE_H
+
+#include <arch/pgtable.h>
+
+struct pgtable_alloc {
+	/* A page for a table of @level covering @va; 0 when none is left. */
+	phys_addr_t (*alloc)(struct pgtable_alloc *a, int level, u64 va);
+	void (*free)(struct pgtable_alloc *a, phys_addr_t table, int level);
+	const char *name;
+	unsigned long nr_tables;	/* live tables taken from here */
+};
+
+struct pgtable {
+	phys_addr_t root;		/* table of PGTABLE_START_LEVEL */
+};
+
+/* pgtable_map() flags: what the caller allows. */
+#define PGT_NO_BLOCKS	(1U << 0)	/* last-level pages only (Linux's NO_BLOCK_MAPPINGS) */
+#define PGT_NO_CONT	(1U << 1)	/* no contiguous runs */
+
+/* What to do at one entry while mapping: the block-or-table decision. */
+enum map_action {
+	MAP_LEAF,		/* write a block or page descriptor here */
+	MAP_NEW_TABLE,		/* allocate a table and go down */
+	MAP_DESCEND,		/* go down into the table that is there */
+	MAP_EXISTS,		/* something is mapped here: -EEXIST */
+};
+
+/*
+ * map_action() - decide for the entry of @level that maps @va, when the
+ * request runs to @last (inclusive) from @pa. A leaf above the last level
+ * needs VA and PA aligned to the entry's size, the whole entry inside the
+ * request, the granule to allow a block there and the caller too. A live
+ * table is never folded into a block. Pure: no side effects.
+ */
+enum map_action map_action(u64 va, u64 last, phys_addr_t pa, int level,
+			   unsigned int flags, enum pte_type existing);
+
+/*
+ * pgtable_map() - map [va, va + size) to [pa, pa + size) with @prot.
+ * Return: 0, -EINVAL (unaligned or empty), -EEXIST (part is mapped),
+ * -ENOMEM (@alloc ran out).
+ */
+int pgtable_map(struct pgtable *pt, u64 va, phys_addr_t pa, u64 size,
+		pgprot_t prot, unsigned int flags, struct pgtable_alloc *alloc);
+
+/* Link an existing table page at @level for @va (the fixmap's tables). */
+int pgtable_install_table(struct pgtable *pt, u64 va, int level,
+			  phys_addr_t table, struct pgtable_alloc *alloc);
+
+/* One step of a walk: the entry that maps an address at some level. */
+struct pgtable_walk {
+	int level;		/* level of the last entry read */
+	pte_t pte;		/* that entry (invalid if nothing maps the VA) */
+	pte_t entries[4];	/* the entry read at each level, start level first */
+	phys_addr_t tables[4];	/* the table read at each level */
+};
+
+/* Walk @va; return 0 with @w filled, or -EFAULT when nothing maps it. */
+int pgtable_walk(struct pgtable *pt, u64 va, struct pgtable_walk *w);
+
+#endif

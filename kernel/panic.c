@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0
+/* panic(): say why, then stop. Also the stack protector's failure path. */
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+
+void halt(void)
+{
+	for (;;)
+		asm volatile("msr daifset, #0xf\n\twfi" : : : "memory");
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	printk("\nKernel panic: ");
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	printk("\nSystem halted.\n");
+	halt();
+}
