@@ -159,12 +159,14 @@ static u32 be32_at(phys_addr_t pa)
 static void early_fixmap(phys_addr_t root, u64 el)
 {
 	u64 span = level_size(PGTABLE_LAST_LEVEL - 1);
-	unsigned int n = 0;
+	u64 first = ALIGN_DOWN(FIXADDR_START, span);
+	/* Counted, not compared: first + n * span wraps past the top of the space. */
+	unsigned int n = DIV_ROUND_UP(FIXADDR_TOP - first, span);
 
-	for (u64 va = FIXADDR_START; va < FIXADDR_TOP; va = ALIGN_DOWN(va, span) + span) {
-		pte_t *ptep = early_walk(root, va, PGTABLE_LAST_LEVEL, el);
+	for (unsigned int i = 0; i < n; i++) {
+		pte_t *ptep = early_walk(root, first + i * span, PGTABLE_LAST_LEVEL, el);
 
-		boot_info.fixmap_pte_pa[n++] = ALIGN_DOWN((phys_addr_t)ptep, PAGE_SIZE);
+		boot_info.fixmap_pte_pa[i] = ALIGN_DOWN((phys_addr_t)ptep, PAGE_SIZE);
 	}
 	boot_info.nr_fixmap_pte = n;
 	early_map(root, fix_to_virt(FIX_EARLYCON), EARLYCON_PHYS, PAGE_SIZE, PAGE_DEVICE, el);
