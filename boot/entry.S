@@ -71,6 +71,8 @@ find_dtb:
 	cmp	w0, w1
 	csel	x19, x19, xzr, eq
 have_dtb:
+	adr_l	x0, init_stack_top	/* C code below needs a stack at any EL */
+	mov	sp, x0
 	cmp	x20, #CurrentEL_EL3
 	b.eq	el3_refuse
 	cmp	x20, #CurrentEL_EL2
@@ -78,7 +80,7 @@ have_dtb:
 	bl	el2_to_el1
 at_el1:
 	msr	SPSel, #1
-	adr_l	x0, init_stack_top
+	adr_l	x0, init_stack_top	/* SP_EL1 now; SP_EL0 after the MMU is on */
 	mov	sp, x0
 	mov	x29, xzr
 	mov	x30, xzr

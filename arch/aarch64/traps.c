@@ -95,7 +95,6 @@ static void dump_backtrace(const struct pt_regs *regs)
 	u64 fp = regs->regs[29];
 
 	printk("Call trace:\n  %s\n", kallsyms_format(regs->elr, sym, sizeof(sym)));
-	printk("  %s (lr)\n", kallsyms_format(regs->regs[30], sym, sizeof(sym)));
 	for (int depth = 0; depth < 32 && fp && !(fp & 15) && on_stack(fp, 16); depth++) {
 		const u64 *frame = (const u64 *)fp;
 
@@ -127,6 +126,8 @@ static void __noreturn report(struct pt_regs *regs, const char *what)
 	printk("\nUnhandled exception: %s\n", what);
 	if (regs->far >= guard && regs->far < guard + PAGE_SIZE)
 		printk("  kernel stack overflow: the access hit the stack's guard page\n");
+	if (regs->sp & 15)
+		printk("  SP 0x%016llx is not 16-byte aligned\n", (unsigned long long)regs->sp);
 	printk("  ESR 0x%08llx  FAR 0x%016llx\n", (unsigned long long)regs->esr,
 	       (unsigned long long)regs->far);
 	printk("  ELR 0x%016llx <%s>\n", (unsigned long long)regs->elr,
