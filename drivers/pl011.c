@@ -15,11 +15,14 @@
 
 #define UART_DR		0x00
 #define UART_FR		0x18
+#define UART_LCRH	0x2c
 #define UART_CR		0x30
 #define UART_IMSC	0x38
 #define UART_ICR	0x44
 #define FR_RXFE		BIT(4)
 #define FR_TXFF		BIT(5)
+#define LCRH_FEN	BIT(4)
+#define LCRH_WLEN_8	(3 << 5)
 #define CR_UARTEN	BIT(0)
 #define CR_TXE		BIT(8)
 #define CR_RXE		BIT(9)
@@ -61,14 +64,21 @@ int pl011_console_init(const struct dt_info *dt)
 	if (!base)
 		return -ENOMEM;
 	uart = base;
+	writel(LCRH_WLEN_8 | LCRH_FEN, uart + UART_LCRH);	/* 8N1, 16-byte FIFOs */
 	writel(CR_UARTEN | CR_TXE | CR_RXE, uart + UART_CR);
 	register_console(&pl011_con);
 	fixmap_clear(FIX_EARLYCON);
 	return 0;
 }
 
+/*
+ * Clear the interrupt before draining, not after: a byte that arrives
+ * while we drain raises it again. Cleared afterwards, it could stay unseen
+ * in a full FIFO that QEMU will not refill, and input would stop.
+ */
 static void pl011_rx_irq(unsigned int intid, void *data)
 {
+	writel(INT_RX | INT_RT, uart + UART_ICR);
 	while (!(readl(uart + UART_FR) & FR_RXFE)) {
 		u8 c = readl(uart + UART_DR);
 
@@ -79,7 +89,6 @@ static void pl011_rx_irq(unsigned int intid, void *data)
 		rx_buf[rx_head % RX_BUF_SIZE] = c;
 		WRITE_ONCE(rx_head, rx_head + 1);
 	}
-	writel(INT_RX | INT_RT, uart + UART_ICR);
 }
 
 int pl011_enable_rx_irq(const struct dt_info *dt)
