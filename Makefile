@@ -39,8 +39,7 @@ KCFLAGS := -std=gnu11 -ffreestanding -fno-pie -fno-pic -mno-outline-atomics \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-Iinclude -Iinclude/libc -I$(FDT)/include \
-	-DCONFIG_PAGE_SHIFT=$(PAGE_SHIFT) -DHOTMM_VERSION='"$(VERSION)"' \
-	-MMD -MP
+	-DCONFIG_PAGE_SHIFT=$(PAGE_SHIFT) -I$(B)/generated -MMD -MP
 # Only arch/ and boot/ see the arch-private headers; mm/ cannot include them.
 ARCH_INC := -Iarch/aarch64/include
 # Code that runs with the MMU off: no unaligned accesses, no DC ZVA.
@@ -89,6 +88,14 @@ $(B)/obj/lib/%.o: lib/%.c | $(LIBFDT)
 $(B)/obj/%.o: %.c | $(LIBFDT)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) $(ARCH_INC) -c $< -o $@
+
+# The version (git describe) is rewritten only when it changes, so a new
+# commit rebuilds what prints it and nothing else.
+$(B)/generated/version.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define HOTMM_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(B)/obj/kernel/main.o $(B)/obj/kernel/cmd_sys.o: $(B)/generated/version.h
 
 $(B)/linker.lds: linker.ld include/layout.h
 	@mkdir -p $(@D)

@@ -9,6 +9,7 @@
 #include <kernel/printk.h>
 #include <kernel/setup.h>
 #include <kernel/shell.h>
+#include <version.h>
 #include <lib/errno.h>
 
 static int cmd_version(int argc, char **argv)

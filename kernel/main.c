@@ -15,6 +15,7 @@
 #include <kernel/printk.h>
 #include <kernel/setup.h>
 #include <kernel/shell.h>
+#include <version.h>
 #include <lib/stackprotector.h>
 #include <mm/fixmap.h>
 #include <mm/memblock.h>
