@@ -93,7 +93,7 @@ static void map_fixmap(void)
 
 void paging_init(void)
 {
-	memstart_addr = ALIGN_DOWN(memblock_start_of_DRAM(), MEMSTART_ALIGN);
+	memstart_addr = ALIGN_DOWN(memblock_start_of_DRAM(), arch_memstart_align());
 	swapper_pg.root = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, "pgtable");
 	if (!swapper_pg.root)
 		panic("paging_init: no memory for the kernel's root table");

@@ -78,3 +78,13 @@ pte_t arch_pte_modify_prot(pte_t pte, int level, pgprot_t prot)
 
 	return (pte & keep) | prot_bits(prot);
 }
+
+pte_t arch_pte_mknoncont(pte_t pte, int level)
+{
+	return pte & ~PTE_CONT;
+}
+
+void arch_set_pte(pte_t *ptep, pte_t pte)
+{
+	*(volatile pte_t *)ptep = pte;
+}

@@ -68,11 +68,12 @@ static bool is_abort(u64 ec)
 	       ec == ESR_EC_IABT_CUR || ec == ESR_EC_IABT_LOW;
 }
 
-static bool fixup_exception(struct pt_regs *regs)
+/* If @insn is in the exception table, resume at its fixup. */
+static bool fixup_exception(struct pt_regs *regs, u64 insn)
 {
 	for (const struct exception_table_entry *e = __start___ex_table;
 	     e < __stop___ex_table; e++) {
-		if ((u64)&e->insn + e->insn != regs->elr)
+		if ((u64)&e->insn + e->insn != insn)
 			continue;
 		regs->elr = (u64)&e->fixup + e->fixup;
 		return true;
@@ -144,7 +145,11 @@ void el1_sync_handler(struct pt_regs *regs, u64 kind)
 	char what[96], fsc[48];
 	const char *name = ec_names[ec] ? ec_names[ec] : "unknown exception class";
 
-	if (ec == ESR_EC_DABT_CUR && kind < 4 && fixup_exception(regs))
+	if (ec == ESR_EC_DABT_CUR && kind < 4 && fixup_exception(regs, regs->elr))
+		return;
+	/* A fetch fault from probe_exec(): ELR is the target, x30 follows the call. */
+	if (ec == ESR_EC_IABT_CUR && kind < 4 && regs->elr == regs->far &&
+	    fixup_exception(regs, regs->regs[30] - 4))
 		return;
 	if (is_abort(ec)) {
 		fsc_name(ESR_FSC(regs->esr), fsc, sizeof(fsc));

@@ -121,6 +121,23 @@ probe_write:
 	ret
 	extable	1b, probe_fault
 
+/*
+ * probe_exec(addr): call addr, which should fault on fetch. The fault's ELR
+ * is addr itself, so the exception table lists the call instruction and
+ * the handler matches it against the return address (x30 - 4).
+ */
+	.globl	probe_exec
+probe_exec:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+1:	blr	x0
+	mov	x0, #0
+	b	2f
+3:	mov	x0, #-14
+2:	ldp	x29, x30, [sp], #16
+	ret
+	extable	1b, 3b
+
 probe_fault:
 	mov	x0, #-14
 	ret

@@ -81,6 +81,18 @@ static inline unsigned int arch_cont_entries(int level)
 	return 0;
 }
 
+/*
+ * ARM64_MEMSTART_ALIGN: PAGE_OFFSET maps RAM from this alignment, so that
+ * vmemmap chunks line up with blocks: 1 GiB for 4K (a level-1 block) and 16K
+ * (a contiguous run of level-2 blocks), 512 MiB for 64K (a level-2 block).
+ */
+static inline u64 arch_memstart_align(void)
+{
+	if (PAGE_SHIFT == 14)
+		return level_size(2) * arch_cont_entries(2);
+	return level_size(PAGE_SHIFT == 12 ? 1 : 2);
+}
+
 /* Protection and memory type of a leaf, independent of the encoding. */
 typedef unsigned int pgprot_t;
 #define PROT_READ	0x1
@@ -113,5 +125,12 @@ bool arch_pte_cont(pte_t pte, int level);
 pte_t arch_pte_mkcont(pte_t pte, int level);
 /* Same output address and type, new protection (no break-before-make needed). */
 pte_t arch_pte_modify_prot(pte_t pte, int level, pgprot_t prot);
+/* The same leaf without its Contiguous bit. */
+pte_t arch_pte_mknoncont(pte_t pte, int level);
+/*
+ * Write one descriptor of a live table (a single 64-bit store). All of
+ * mm/'s table writes go through here, so the host tests can log them.
+ */
+void arch_set_pte(pte_t *ptep, pte_t pte);
 
 #endif

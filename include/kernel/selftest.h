@@ -43,5 +43,7 @@ struct selftest {
 /* probe_read()/probe_write(): one 64-bit access; -EFAULT if it faults. */
 int probe_read(const void *addr, u64 *val);
 int probe_write(void *addr, u64 val);
+/* Call @addr (expected not to be executable); -EFAULT if the fetch faults. */
+int probe_exec(const void *addr);
 
 #endif

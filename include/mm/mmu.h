@@ -20,9 +20,6 @@ extern struct pgtable_alloc memblock_pgtable_alloc;
 #define __pa(va)	((phys_addr_t)((u64)(va) - PAGE_OFFSET + memstart_addr))
 #define __pa_symbol(x)	((phys_addr_t)((u64)(x) - kimage_voffset))
 
-/* ARM64_MEMSTART_ALIGN: keeps vmemmap chunks aligned with blocks. */
-#define MEMSTART_ALIGN	(PAGE_SHIFT == 16 ? 0x20000000UL : 0x40000000UL)
-
 /*
  * paging_init() - build the final kernel tables from memblock and switch to
  * them: linear map of all memory but no-map ranges (largest blocks that fit),

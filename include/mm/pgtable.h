@@ -31,6 +31,7 @@ struct pgtable {
 /* What to do at one entry while mapping: the block-or-table decision. */
 enum map_action {
 	MAP_LEAF,		/* write a block or page descriptor here */
+	MAP_CONT,		/* write a contiguous run of leaves from here */
 	MAP_NEW_TABLE,		/* allocate a table and go down */
 	MAP_DESCEND,		/* go down into the table that is there */
 	MAP_EXISTS,		/* something is mapped here: -EEXIST */
@@ -38,13 +39,17 @@ enum map_action {
 
 /*
  * map_action() - decide for the entry of @level that maps @va, when the
- * request runs to @last (inclusive) from @pa. A leaf above the last level
- * needs VA and PA aligned to the entry's size, the whole entry inside the
- * request, the granule to allow a block there and the caller too. A live
- * table is never folded into a block. Pure: no side effects.
+ * request runs to @last (inclusive) from @pa and the entry holds @existing.
+ * A leaf above the last level needs VA and PA aligned to the entry's size,
+ * the whole entry inside the request, the granule to allow a block there
+ * and the caller too. A contiguous run further needs the granule to have
+ * runs at @level, the caller to allow them, VA and PA aligned to the run,
+ * the whole run inside the request, and all its entries free (@run_free,
+ * which the caller only sets at the first entry of a run). A live table is
+ * never folded into a block. Pure: no side effects.
  */
 enum map_action map_action(u64 va, u64 last, phys_addr_t pa, int level,
-			   unsigned int flags, enum pte_type existing);
+			   unsigned int flags, enum pte_type existing, bool run_free);
 
 /*
  * pgtable_map() - map [va, va + size) to [pa, pa + size) with @prot.
@@ -53,6 +58,33 @@ enum map_action map_action(u64 va, u64 last, phys_addr_t pa, int level,
  */
 int pgtable_map(struct pgtable *pt, u64 va, phys_addr_t pa, u64 size,
 		pgprot_t prot, unsigned int flags, struct pgtable_alloc *alloc);
+
+/*
+ * pgtable_unmap() - unmap [va, va + size); holes are fine. A block or
+ * contiguous run the range covers in part is first split (tables from
+ * @alloc); tables left empty go back to the allocator they came from.
+ * Return: 0, -EINVAL, -ENOMEM (a split failed; nothing was unmapped).
+ */
+int pgtable_unmap(struct pgtable *pt, u64 va, u64 size, struct pgtable_alloc *alloc);
+
+/*
+ * pgtable_protect() - give every page of [va, va + size) the protection
+ * @prot, splitting blocks and runs the range covers in part.
+ * Return: 0, -EINVAL, -EFAULT (part is not mapped; nothing changed),
+ * -ENOMEM (a split failed; protections unchanged).
+ */
+int pgtable_protect(struct pgtable *pt, u64 va, u64 size, pgprot_t prot,
+		    struct pgtable_alloc *alloc);
+
+/* The allocator the table page at @table came from, or NULL. */
+struct pgtable_alloc *pgtable_origin(phys_addr_t table);
+
+/*
+ * pgtable_for_each_leaf() - call @fn for every leaf and every empty entry
+ * in [va, last] (inclusive), in VA order, with the VA the entry starts at.
+ */
+typedef void (*pgtable_leaf_fn)(void *arg, u64 va, int level, pte_t pte);
+void pgtable_for_each_leaf(struct pgtable *pt, u64 va, u64 last, pgtable_leaf_fn fn, void *arg);
 
 /* Link an existing table page at @level for @va (the fixmap's tables). */
 int pgtable_install_table(struct pgtable *pt, u64 va, int level,
