@@ -67,13 +67,14 @@ static void reserve_or_panic(phys_addr_t base, u64 size, const char *name)
 /* memblock = the DT's banks; reserved = image, DTB, DT reservations. */
 static void setup_memblock(void)
 {
-	u64 dtb_size = boot_info.mode == BOOT_MODE_KERNEL ? dt.totalsize : BIOS_DTB_SIZE;
+	/* Under -bios QEMU's blob sits at RAM_BASE in a 1 MiB window of its own. */
+	u64 dtb_size = boot_info.mode == BOOT_MODE_BIOS ? BIOS_DTB_SIZE : dt.totalsize;
 
 	for (int i = 0; i < dt.nr_mem; i++)
 		if (memblock_add_node(dt.mem[i].base, dt.mem[i].size, dt.mem[i].nid))
 			panic("memblock: too many memory regions");
 	reserve_or_panic(boot_info.image_pa, _end - _head, "kernel");
-	reserve_or_panic(boot_info.dtb_pa, ALIGN(dtb_size, 8), "dtb");
+	reserve_or_panic(boot_info.dtb_pa, dtb_size, "dtb");
 	for (int i = 0; i < dt.nr_rsv; i++) {
 		reserve_or_panic(dt.rsv[i].base, dt.rsv[i].size, dt.rsv[i].name);
 		if (dt.rsv[i].nomap && memblock_mark_nomap(dt.rsv[i].base, dt.rsv[i].size))

@@ -21,12 +21,18 @@ static int cmd_selftest(int argc, char **argv)
 {
 	int n = 0, i = 0, failed = 0, skipped = 0;
 
+	for (int a = 1; a < argc; a++) {
+		const struct selftest *t = __start_selftests;
+
+		while (t < __stop_selftests && strcmp(t->name, argv[a]))
+			t++;
+		if (t == __stop_selftests) {
+			printk("error: no self-test named '%s'\n", argv[a]);
+			return -ENOENT;
+		}
+	}
 	for (const struct selftest *t = __start_selftests; t < __stop_selftests; t++)
 		n += selected(t, argc, argv);
-	if (!n) {
-		printk("error: no self-test named '%s'\n", argv[1]);
-		return -ENOENT;
-	}
 	printk("KTAP version 1\n1..%d\n", n);
 	for (const struct selftest *t = __start_selftests; t < __stop_selftests; t++) {
 		int ret;

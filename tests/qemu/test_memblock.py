@@ -1,0 +1,178 @@
+"""`memblock`: the memory list is the DT's banks, the reserved list is exactly
+the kernel image, the DTB, the page tables and the DT's own reservations.
+
+- memory: the banks QEMU's DTB describes (base, size, node; -1 without
+  NUMA, 0 when slots make QEMU add numa-node-id), split where a
+  /reserved-memory no-map child marks a range "nomap".
+- reserved, nothing else:
+  "kernel"  at the image's load PA 0x40200000, size _end - _head (nm);
+  "dtb"     where QEMU put the blob (`dt` says "totalsize: N bytes at PA"):
+            -kernel Image: x0 (0x48000000 for 1G and up, 0x44000000 for
+            128M), the header totalsize (rounded up to 8 by the kernel);
+            ELF and firmware: 0x40000000, 1 MiB;
+  "pgtable" one or more page-aligned runs inside RAM, a few pages in all;
+  /memreserve/ entries as "memreserve", /reserved-memory children by node name.
+"""
+
+import pytest
+
+import dtutil
+from dtutil import GiB, MiB, RAM_BASE, KERNEL_PA
+
+MAX_PGTABLE_PAGES = 16  # "small": the final tables take a handful of pages (7 to 9 today)
+
+
+def check_pgtables(granule, reserved, banks):
+    page = dtutil.page_bytes(granule)
+    pts = [r for r in reserved if r[2] == "pgtable"]
+    assert pts, "no pgtable reservation"
+    for base, size, _ in pts:
+        assert base % page == 0 and size % page == 0, f"pgtable {base:#x}+{size:#x} not page aligned"
+        assert any(b <= base and base + size <= b + s for b, s, _ in banks), (
+            f"pgtable {base:#x}+{size:#x} outside RAM")
+    total = sum(s for _, s, _ in pts)
+    assert page <= total <= MAX_PGTABLE_PAGES * page, f"pgtable total {total:#x}"
+    return total
+
+
+def check_reserved_shape(reserved):
+    """Sorted by base, no overlaps, every entry named."""
+    for (b0, s0, n0), (b1, s1, n1) in zip(reserved, reserved[1:]):
+        assert b0 + s0 <= b1, f"{n0} {b0:#x}+{s0:#x} overlaps or is after {n1} {b1:#x}"
+    assert all(r[2] for r in reserved), reserved
+
+
+def memblock_vs_qemu(boot, tmp_path, granule, *args):
+    con = boot(granule, *args)
+    dt = dtutil.parse_dt(con.cmd("dt"))
+    text = con.cmd("memblock")
+    mb = dtutil.parse_memblock(text)
+    fdt = dtutil.parse_fdt(dtutil.dump_dtb(granule, *args, path=str(tmp_path / "qemu.dtb")))
+    return con, dt, mb, fdt, text
+
+
+CONFIGS = {
+    "kernel-1G": ["--boot", "kernel", "--mem", "1G"],
+    "kernel-128M": ["--boot", "kernel", "--mem", "128M"],
+    "kernel-3G": ["--boot", "kernel", "--mem", "3G"],
+    "kernel-el2-1000M": ["--boot", "kernel", "--el2", "--mem", "1000M"],
+    "elf-1G": ["--boot", "elf", "--mem", "1G"],
+    "elf-el2-1G": ["--boot", "elf", "--el2", "--mem", "1G"],
+    "bios-1G": ["--boot", "bios", "--mem", "1G"],
+    "bios-el2-1G": ["--boot", "bios", "--el2", "--mem", "1G"],
+    "kernel-numa": ["--boot", "kernel", "--numa", "384M,640M", "--smp", "2"],
+    "bios-slots": ["--boot", "bios", "--mem", "1G", "--slots", "8", "--maxmem", "16G"],
+}
+
+
+@pytest.mark.parametrize("args", list(CONFIGS.values()), ids=list(CONFIGS))
+def test_memory_and_reserved(boot, tmp_path, granule, args):
+    con, dt, mb, fdt, text = memblock_vs_qemu(boot, tmp_path, granule, *args)
+    mode = args[args.index("--boot") + 1]
+    mem = dtutil.size_bytes(args[args.index("--mem") + 1]) if "--mem" in args else GiB
+
+    # memory: the DT's banks as QEMU made them, node ids included.
+    banks = fdt.memory_banks()
+    assert [(b, s, n) for b, s, n, _ in mb["memory"]] == banks, text
+    assert not any(nomap for *_, nomap in mb["memory"]), text
+    assert sum(s for _, s, _ in banks) == mem
+    if "--numa" in args:
+        assert banks == [(0x40000000, 384 * MiB, 0), (0x58000000, 640 * MiB, 1)]
+    elif "--slots" in args:
+        assert banks == [(RAM_BASE, mem, 0)]
+    else:
+        assert banks == [(RAM_BASE, mem, -1)]
+
+    reserved = mb["reserved"]
+    check_reserved_shape(reserved)
+    names = [n for _, _, n in reserved]
+    assert sorted(set(names) - {"pgtable"}) == ["dtb", "kernel"], text
+    assert names.count("kernel") == 1 and names.count("dtb") == 1, text
+
+    kernel = next(r for r in reserved if r[2] == "kernel")
+    assert kernel[:2] == (KERNEL_PA, dtutil.image_size(granule)), text
+
+    dtb = next(r for r in reserved if r[2] == "dtb")
+    assert dtb[0] == dt["dtb_pa"] == dtutil.kernel_dtb_pa(mode, mem), text
+    assert dt["totalsize"] == fdt.totalsize == 1 * MiB
+    if mode == "kernel":
+        assert dtb[1] == fdt.totalsize, text
+    else:
+        assert dtb[1] == dtutil.BIOS_DTB_SIZE, text
+
+    check_pgtables(granule, reserved, banks)
+
+
+def make_dtb_with_reservations(granule, tmp_path):
+    """QEMU's own DTB plus a /memreserve/ and a /reserved-memory node with a
+    no-map child and a plain child (dts text edited, rebuilt with dtc)."""
+    blob = dtutil.dump_dtb(granule, "--boot", "kernel", path=str(tmp_path / "qemu.dtb"))
+    dts = dtutil.dtc("-I", "dtb", "-O", "dts", input=blob).decode()
+    assert dts.startswith("/dts-v1/;\n"), dts[:100]
+    assert "/memreserve/" not in dts and "reserved-memory" not in dts
+    dts = dts.replace("/dts-v1/;\n", "/dts-v1/;\n\n/memreserve/ 0x50000000 0x10000;\n", 1)
+    node = """
+	reserved-memory {
+		#address-cells = <0x02>;
+		#size-cells = <0x02>;
+		ranges;
+
+		carveout@60000000 {
+			reg = <0x00 0x60000000 0x00 0x200000>;
+			no-map;
+		};
+
+		plain@70000000 {
+			reg = <0x00 0x70000000 0x00 0x100000>;
+		};
+	};
+"""
+    end = dts.rindex("};")  # the root node's end
+    dts = dts[:end] + node + dts[end:]
+    (tmp_path / "rsv.dts").write_text(dts)
+    path = tmp_path / "rsv.dtb"
+    path.write_bytes(dtutil.dtc("-I", "dts", "-O", "dtb", input=dts.encode()))
+    return str(path)
+
+
+def test_dt_reservations_and_nomap(boot, tmp_path, granule):
+    dtb = make_dtb_with_reservations(granule, tmp_path)
+    args = ["--boot", "kernel", "--mem", "1G", "--", "-dtb", dtb]
+    con, dt, mb, fdt, text = memblock_vs_qemu(boot, tmp_path, granule, *args)
+
+    # What QEMU handed over (it loads the file, redoes /memory, keeps the rest).
+    assert fdt.memreserve == [(0x50000000, 0x10000)]
+    assert fdt.reserved_memory() == [(0x60000000, 0x200000, "carveout@60000000", True),
+                                     (0x70000000, 0x100000, "plain@70000000", False)]
+    banks = fdt.memory_banks()
+    assert banks == [(RAM_BASE, 1 * GiB, -1)]
+
+    # dt: all three entries.
+    assert dt["rsv"] == [
+        (0x50000000, 0x10000, "memreserve", "", False),
+        (0x60000000, 0x200000, "reserved-memory", "carveout@60000000", True),
+        (0x70000000, 0x100000, "reserved-memory", "plain@70000000", False),
+    ]
+    assert dt["banks"] == banks
+    assert dt["totalsize"] == fdt.totalsize  # QEMU grew the file's blob: (size + 10000) * 2
+
+    # memory: the bank split around the no-map range, which alone is "nomap".
+    assert mb["memory"] == [
+        (RAM_BASE, 0x20000000, -1, False),
+        (0x60000000, 0x200000, -1, True),
+        (0x60200000, 0x80000000 - 0x60200000, -1, False),
+    ], text
+
+    # reserved: kernel, dtb, the three DT reservations, page tables; nothing else.
+    reserved = mb["reserved"]
+    check_reserved_shape(reserved)
+    others = [r for r in reserved if r[2] != "pgtable"]
+    assert others == [
+        (KERNEL_PA, dtutil.image_size(granule), "kernel"),
+        (0x48000000, fdt.totalsize, "dtb"),
+        (0x50000000, 0x10000, "memreserve"),
+        (0x60000000, 0x200000, "carveout@60000000"),
+        (0x70000000, 0x100000, "plain@70000000"),
+    ], text
+    assert dt["dtb_pa"] == 0x48000000
+    check_pgtables(granule, reserved, banks)
