@@ -10,9 +10,17 @@
 #include <mm/memblock.h>
 #include <string.h>
 
+/*
+ * Each crash function keeps its frame record until after the fault (the
+ * empty asm after the last call stops gcc from tearing the frame down
+ * early for a tail call), so the backtrace shows cmd_crash.
+ */
+#define keep_frame()	asm volatile("" : : : "memory")
+
 static void __attribute__((noinline)) crash_null(void)
 {
 	printk("value: %llu\n", (unsigned long long)*(volatile u64 *)0);
+	keep_frame();
 }
 
 static void __attribute__((noinline)) crash_undef(void)
@@ -58,6 +66,7 @@ static void __attribute__((noinline)) crash_pa(void)
 	volatile u64 *p = (volatile u64 *)memblock_start_of_DRAM();
 
 	printk("value: %llu\n", (unsigned long long)*p);
+	keep_frame();
 }
 
 static const struct {

@@ -45,7 +45,7 @@ int shell_usage(const char *cmd_name)
 {
 	const struct shell_cmd *c = find_cmd(cmd_name);
 
-	printk("usage: %s %s\n", cmd_name, c ? c->usage : "");
+	printk("error: usage: %s %s\n", cmd_name, c ? c->usage : "");
 	return -EINVAL;
 }
 

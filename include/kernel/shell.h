@@ -25,7 +25,7 @@ struct shell_cmd {
 	}
 
 void __noreturn shell_run(void);
-/* Print "usage: NAME USAGE" for @cmd_name and return -EINVAL. */
+/* Print "error: usage: NAME USAGE" for @cmd_name and return -EINVAL. */
 int shell_usage(const char *cmd_name);
 /* Parse a number (K/M/G suffixes allowed); print a one-line error if bad. */
 int shell_parse_u64(const char *s, const char *what, u64 *v);
