@@ -460,6 +460,9 @@ static void commit_table(phys_addr_t table, int level, u64 va, u64 chunk_last,
 	commit_level(child, level + 1, va, chunk_last, c);
 	if (c->op != WALK_UNMAP || !table_empty(child, level + 1))
 		return;
+	/* A table no allocator gave (pgtable_install_table(): the fixmap's) stays. */
+	if (!pgtable_origin(child))
+		return;
 	/* An empty table goes back where it came from, after the walk caches forget it. */
 	arch_set_pte(entry_ptr(table, level, va), 0);
 	arch_dsb_ishst();
@@ -528,8 +531,11 @@ int pgtable_install_table(struct pgtable *pt, u64 va, int level,
 		if (arch_pte_type(*ptep, l) == PTE_INVALID) {
 			phys_addr_t child = new_table(alloc, l + 1, va);
 
-			if (!child)
+			if (!child) {
+				/* The tables made above are empty: the unmap frees them. */
+				pgtable_unmap(pt, ALIGN_DOWN(va, PAGE_SIZE), PAGE_SIZE, alloc);
 				return -ENOMEM;
+			}
 			arch_set_pte(entry_ptr(cur, l, va), arch_pte_mktable(child, l));
 			arch_dsb_ishst();
 		} else if (arch_pte_type(*ptep, l) != PTE_TABLE) {
