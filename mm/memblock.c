@@ -8,10 +8,12 @@
  */
 #include <lib/errno.h>
 #include <lib/kernel.h>
+#include <mm/fault_inject.h>
 #include <mm/memblock.h>
 #include <string.h>
 
 struct memblock memblock;
+bool after_bootmem;
 
 static bool range_ok(phys_addr_t base, u64 size)
 {
@@ -205,17 +207,81 @@ static phys_addr_t alloc_in(const struct memblock_region *m, u64 size, u64 align
 	return fit_top(m->base, hi, size, align);
 }
 
-phys_addr_t memblock_phys_alloc(u64 size, u64 align, const char *name)
+/* Top-down over regions of node @nid (any node if @nid < 0). */
+static phys_addr_t alloc_nid(u64 size, u64 align, int nid, const char *name)
 {
 	for (int i = memblock.memory.cnt - 1; i >= 0; i--) {
 		const struct memblock_region *m = &memblock.memory.regions[i];
 		phys_addr_t pa;
 
-		if (m->flags & MEMBLOCK_NOMAP)
+		if ((m->flags & MEMBLOCK_NOMAP) || (nid >= 0 && memblock_region_nid(m) != nid))
 			continue;
 		pa = alloc_in(m, size, align);
 		if (pa && !memblock_reserve(pa, size, name))
 			return pa;
+	}
+	return 0;
+}
+
+phys_addr_t memblock_phys_alloc(u64 size, u64 align, const char *name)
+{
+	if (after_bootmem || should_fail(FAIL_MEMBLOCK))
+		return 0;
+	return alloc_nid(size, align, -1, name);
+}
+
+phys_addr_t memblock_phys_alloc_try_nid(u64 size, u64 align, int nid, const char *name)
+{
+	phys_addr_t pa;
+
+	if (after_bootmem || should_fail(FAIL_MEMBLOCK))
+		return 0;
+	pa = alloc_nid(size, align, nid, name);
+	return pa ? pa : alloc_nid(size, align, -1, name);
+}
+
+int memblock_nid_of(phys_addr_t pa)
+{
+	for_each_mem_region(r)
+		if (pa >= r->base && pa - r->base < r->size)
+			return memblock_region_nid(r);
+	return -1;
+}
+
+bool memblock_is_memory(phys_addr_t pa)
+{
+	for_each_mem_region(r)
+		if (pa >= r->base && pa - r->base < r->size)
+			return true;
+	return false;
+}
+
+int memblock_mem_limit_remove_map(u64 limit)
+{
+	u64 kept = 0;
+
+	if (!limit)
+		return -EINVAL;
+	for (int i = 0; i < memblock.memory.cnt;) {
+		struct memblock_region *r = &memblock.memory.regions[i];
+		struct memblock_region cut = *r;
+		int ret;
+
+		if (kept + r->size <= limit) {
+			kept += r->size;
+			i++;
+			continue;
+		}
+		cut.base = r->base + (limit - kept);
+		cut.size = r->base + r->size - cut.base;
+		cut.flags = 0;
+		ret = add_gaps(&memblock.held, &cut) ?: remove_range(&memblock.memory, cut.base, cut.size);
+		if (ret)
+			return ret;
+		kept = limit;
+		/* remove_range() dropped or shortened this region: look at index i again. */
+		if (i < memblock.memory.cnt && memblock.memory.regions[i].base < cut.base)
+			i++;
 	}
 	return 0;
 }

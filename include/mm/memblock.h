@@ -10,7 +10,7 @@
 
 #include <lib/types.h>
 
-#define MEMBLOCK_MAX_REGIONS	64
+#define MEMBLOCK_MAX_REGIONS	128
 
 enum memblock_flags {
 	MEMBLOCK_NONE = 0,
@@ -33,9 +33,22 @@ struct memblock_type {
 struct memblock {
 	struct memblock_type memory;
 	struct memblock_type reserved;
+	struct memblock_type held;	/* memory `mem=` kept from the kernel, with its node */
 };
 
 extern struct memblock memblock;
+/*
+ * Set once memblock_free_all() has handed free memory to the buddy
+ * allocator: from then on pages come from alloc_pages_node(), and memblock
+ * only gives back what it reserved (x86 Linux's after_bootmem).
+ */
+extern bool after_bootmem;
+
+/* A region's node for allocation: a DT without numa-node-id means node 0. */
+static inline int memblock_region_nid(const struct memblock_region *r)
+{
+	return r->nid < 0 ? 0 : r->nid;
+}
 
 /* Return: 0, -EINVAL (empty or wrapping range), -ENOSPC (table full). */
 int memblock_add_node(phys_addr_t base, u64 size, int nid);
@@ -47,6 +60,21 @@ int memblock_mark_nomap(phys_addr_t base, u64 size);
  * Return: the physical address, or 0 when nothing fits.
  */
 phys_addr_t memblock_phys_alloc(u64 size, u64 align, const char *name);
+/*
+ * memblock_phys_alloc_try_nid() - as memblock_phys_alloc(), from node @nid's
+ * memory if it has room, else from any node (the caller can tell by
+ * memblock_nid_of()).
+ */
+phys_addr_t memblock_phys_alloc_try_nid(u64 size, u64 align, int nid, const char *name);
+/* The node (memblock_region_nid()) of the region holding @pa, or -1 if none does. */
+int memblock_nid_of(phys_addr_t pa);
+/* Whether @pa lies in a memory region. */
+bool memblock_is_memory(phys_addr_t pa);
+/*
+ * memblock_mem_limit_remove_map() - keep only the first @limit bytes of
+ * memory (the `mem=` argument); what is cut goes to memblock.held.
+ */
+int memblock_mem_limit_remove_map(u64 limit);
 /* Give back an allocation (or part of a reservation). */
 int memblock_phys_free(phys_addr_t base, u64 size);
 u64 memblock_phys_mem_size(void);
@@ -56,6 +84,9 @@ phys_addr_t memblock_end_of_DRAM(void);
 #define for_each_mem_region(r) \
 	for (struct memblock_region *r = memblock.memory.regions; \
 	     r < memblock.memory.regions + memblock.memory.cnt; r++)
+#define for_each_held_region(r) \
+	for (struct memblock_region *r = memblock.held.regions; \
+	     r < memblock.held.regions + memblock.held.cnt; r++)
 #define for_each_reserved_region(r) \
 	for (struct memblock_region *r = memblock.reserved.regions; \
 	     r < memblock.reserved.regions + memblock.reserved.cnt; r++)

@@ -14,7 +14,7 @@ extern phys_addr_t memstart_addr;
 extern u64 kimage_voffset;
 /* The live kernel tables (TTBR1) once paging_init() has run. */
 extern struct pgtable swapper_pg;
-extern struct pgtable_alloc memblock_pgtable_alloc;
+extern struct pgtable_alloc kernel_pgtable_alloc;
 
 #define __va(pa)	((void *)((phys_addr_t)(pa) - memstart_addr + PAGE_OFFSET))
 #define __pa(va)	((phys_addr_t)((u64)(va) - PAGE_OFFSET + memstart_addr))

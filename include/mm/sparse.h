@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * SPARSEMEM_VMEMMAP (mm/sparse.c): physical memory in sections, the memmap
+ * of every present section at vmemmap[pfn]. A section is present (memory
+ * exists), has a memmap (its struct pages are mapped) and may be online, as
+ * in Linux; 2 MiB subsections record which parts of a section have a memmap
+ * (boot memory is always whole sections; hot-add works in subsections).
+ */
+#ifndef MM_SPARSE_H
+#define MM_SPARSE_H
+
+#include <arch/sparsemem.h>
+#include <mm/mm_types.h>
+
+#define PFN_SECTION_SHIFT	(SECTION_SIZE_BITS - PAGE_SHIFT)
+#define PAGES_PER_SECTION	(1UL << PFN_SECTION_SHIFT)
+#define PAGE_SECTION_MASK	(~(PAGES_PER_SECTION - 1))
+#define NR_MEM_SECTIONS		(1UL << (MAX_PHYSMEM_BITS - SECTION_SIZE_BITS))
+
+#define SUBSECTION_SHIFT	21	/* Linux's fixed 2 MiB, whatever the granule */
+#define PFN_SUBSECTION_SHIFT	(SUBSECTION_SHIFT - PAGE_SHIFT)
+#define PAGES_PER_SUBSECTION	(1UL << PFN_SUBSECTION_SHIFT)
+#define SUBSECTIONS_PER_SECTION	(1UL << (SECTION_SIZE_BITS - SUBSECTION_SHIFT))
+
+/* Section states (Linux's section_mem_map flags). */
+#define SECTION_MARKED_PRESENT	(1UL << 0)
+#define SECTION_HAS_MEM_MAP	(1UL << 1)
+#define SECTION_IS_ONLINE	(1UL << 2)
+#define SECTION_IS_EARLY	(1UL << 3)	/* boot memory: whole section */
+
+struct mem_section {
+	unsigned long flags;
+	int nid;
+	unsigned long subsection_map[(SUBSECTIONS_PER_SECTION + 63) / 64];
+	u8 *pageblock_mt;	/* one migratetype per pageblock, or NULL */
+};
+
+extern struct mem_section mem_section[NR_MEM_SECTIONS];
+/* struct page of pfn p is vmemmap[p]: vmemmap = VMEMMAP_START - memstart pfn. */
+extern struct page *vmemmap;
+
+static inline unsigned long pfn_to_section_nr(unsigned long pfn)
+{
+	return pfn >> PFN_SECTION_SHIFT;
+}
+
+static inline unsigned long section_nr_to_pfn(unsigned long nr)
+{
+	return nr << PFN_SECTION_SHIFT;
+}
+
+static inline struct mem_section *__pfn_to_section(unsigned long pfn)
+{
+	unsigned long nr = pfn_to_section_nr(pfn);
+
+	return nr < NR_MEM_SECTIONS ? &mem_section[nr] : NULL;
+}
+
+static inline unsigned long subsection_index(unsigned long pfn)
+{
+	return (pfn & ~PAGE_SECTION_MASK) >> PFN_SUBSECTION_SHIFT;
+}
+
+#define pfn_to_page(pfn)	(vmemmap + (pfn))
+#define page_to_pfn(page)	((unsigned long)((page) - vmemmap))
+
+/* Whether @pfn has a struct page (its subsection's memmap exists). */
+bool pfn_valid(unsigned long pfn);
+bool present_section_nr(unsigned long nr);
+bool valid_section_nr(unsigned long nr);
+bool online_section_nr(unsigned long nr);
+
+/*
+ * sparse_init() - mark the sections memblock's memory touches present (node
+ * from the region) and populate their memmap, node by node, in whole
+ * sections; every struct page starts PG_reserved (holes stay so).
+ */
+void sparse_init(void);
+
+/* What building the boot memmap took (for `vmemmap` and `make bench`). */
+struct sparse_stats {
+	u64 populate_ns;	/* vmemmap_populate() of every boot section */
+	u64 init_ns;		/* initialising the struct pages */
+	unsigned long init_pages;	/* struct pages initialised */
+};
+extern struct sparse_stats sparse_stats;
+
+/* Statistics for meminfo and vmemmap. */
+unsigned long nr_present_sections(void);
+unsigned long nr_populated_sections(void);
+
+#endif
