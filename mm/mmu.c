@@ -8,36 +8,55 @@
 #include <kernel/panic.h>
 #include <lib/errno.h>
 #include <lib/kernel.h>
+#include <mm/fault_inject.h>
 #include <mm/fixmap.h>
 #include <mm/memblock.h>
 #include <mm/mmu.h>
+#include <mm/page_alloc.h>
+#include <mm/sparse.h>
 
 phys_addr_t memstart_addr;
 u64 kimage_voffset;
 struct pgtable swapper_pg;
 struct mmu_stats mmu_stats;
 
-static phys_addr_t memblock_pgt_alloc(struct pgtable_alloc *a, int level, u64 va)
+/*
+ * The kernel's own tables (linear map, image, I/O): from memblock at boot,
+ * from the buddy allocator once memblock has handed over.
+ */
+static phys_addr_t kernel_pgt_alloc(struct pgtable_alloc *a, int level, u64 va)
 {
-	return memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, "pgtable");
+	struct page *page;
+
+	if (should_fail(FAIL_PGTABLE))
+		return 0;
+	if (!after_bootmem)
+		return memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, "pgtable");
+	page = alloc_pages_node(0, 0, GFP_KERNEL);
+	return page ? (phys_addr_t)page_to_pfn(page) << PAGE_SHIFT : 0;
 }
 
-static void memblock_pgt_free(struct pgtable_alloc *a, phys_addr_t table, int level)
+static void kernel_pgt_free(struct pgtable_alloc *a, phys_addr_t table, int level)
 {
-	memblock_phys_free(table, PAGE_SIZE);
+	struct page *page = pfn_to_page(table >> PAGE_SHIFT);
+
+	if (!after_bootmem || PageReserved(page))
+		memblock_phys_free(table, PAGE_SIZE);
+	else
+		free_pages(page, 0);
 }
 
-struct pgtable_alloc memblock_pgtable_alloc = {
-	.alloc = memblock_pgt_alloc,
-	.free = memblock_pgt_free,
-	.name = "memblock",
+struct pgtable_alloc kernel_pgtable_alloc = {
+	.alloc = kernel_pgt_alloc,
+	.free = kernel_pgt_free,
+	.name = "kernel",
 };
 
 static void map_or_panic(u64 va, phys_addr_t pa, u64 size, pgprot_t prot,
 			 unsigned int flags, const char *what)
 {
 	int ret = pgtable_map(&swapper_pg, va, pa, size, prot, flags,
-			      &memblock_pgtable_alloc);
+			      &kernel_pgtable_alloc);
 
 	if (ret)
 		panic("paging_init: mapping %s [%#llx, +%#llx) failed: %d",
@@ -47,7 +66,7 @@ static void map_or_panic(u64 va, phys_addr_t pa, u64 size, pgprot_t prot,
 /* Every memory region except no-map ones, at PAGE_OFFSET + (pa - memstart). */
 static void map_linear(void)
 {
-	unsigned long before = memblock_pgtable_alloc.nr_tables;
+	unsigned long before = kernel_pgtable_alloc.nr_tables;
 
 	for_each_mem_region(r) {
 		if (r->flags & MEMBLOCK_NOMAP)
@@ -55,7 +74,7 @@ static void map_linear(void)
 		map_or_panic((u64)__va(r->base), r->base, r->size, PAGE_KERNEL, 0,
 			     "linear map");
 	}
-	mmu_stats.linear_tables = memblock_pgtable_alloc.nr_tables - before;
+	mmu_stats.linear_tables = kernel_pgtable_alloc.nr_tables - before;
 }
 
 static void map_image_part(char *start, char *end, pgprot_t prot, const char *what)
@@ -68,13 +87,13 @@ static void map_image_part(char *start, char *end, pgprot_t prot, const char *wh
 /* W^X: text RX, rodata R, data and bss RW+NX, the stack guard page unmapped. */
 static void map_image(void)
 {
-	unsigned long before = memblock_pgtable_alloc.nr_tables;
+	unsigned long before = kernel_pgtable_alloc.nr_tables;
 
 	map_image_part(_text, _etext, PAGE_KERNEL_ROX, "text");
 	map_image_part(__start_rodata, __end_rodata, PAGE_KERNEL_RO, "rodata");
 	map_image_part(_data, init_stack_guard, PAGE_KERNEL, "data");
 	map_image_part(init_stack, _end, PAGE_KERNEL, "stack");
-	mmu_stats.image_tables = memblock_pgtable_alloc.nr_tables - before;
+	mmu_stats.image_tables = kernel_pgtable_alloc.nr_tables - before;
 }
 
 static void map_fixmap(void)
@@ -84,7 +103,7 @@ static void map_fixmap(void)
 	for (unsigned int i = 0; i < fixmap_nr_tables(); i++) {
 		u64 va = ALIGN_DOWN(FIXADDR_START, span) + i * span;
 		int ret = pgtable_install_table(&swapper_pg, va, PGTABLE_LAST_LEVEL,
-						fixmap_table_phys(i), &memblock_pgtable_alloc);
+						fixmap_table_phys(i), &kernel_pgtable_alloc);
 
 		if (ret)
 			panic("paging_init: fixmap table %u: %d", i, ret);
@@ -104,7 +123,7 @@ void paging_init(void)
 			t[i] = 0;
 		fixmap_clear(FIX_SCRATCH);
 	}
-	memblock_pgtable_alloc.nr_tables++;
+	kernel_pgtable_alloc.nr_tables++;
 	map_linear();
 	map_image();
 	map_fixmap();
@@ -121,7 +140,7 @@ void *ioremap(phys_addr_t pa, u64 size)
 	if (len > IO_START + IO_SIZE - next)
 		return NULL;
 	if (pgtable_map(&swapper_pg, va, pa - offset, len, PAGE_DEVICE,
-			PGT_NO_BLOCKS, &memblock_pgtable_alloc))
+			PGT_NO_BLOCKS, &kernel_pgtable_alloc))
 		return NULL;
 	next += len + PAGE_SIZE;	/* a guard page between mappings */
 	return (void *)(va + offset);

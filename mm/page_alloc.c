@@ -1,0 +1,725 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The buddy allocator (include/mm/page_alloc.h): Linux's mm/page_alloc.c and
+ * mm/page_isolation.c for one CPU, without watermarks or reclaim.
+ *
+ * A free block of 2^order pages has PG_buddy and its order (->private) in
+ * its head page and sits on zone->free_area[order].free_list[mt], mt being
+ * the migratetype of its pageblock. The invariants, which the host tests
+ * check after every step:
+ *  - a free block is naturally aligned and lies in one zone;
+ *  - a block below pageblock_order lies in one pageblock; a larger one covers
+ *    whole pageblocks, all of its migratetype (Linux >= 6.10);
+ *  - a freed block merges with its buddy while the buddy is a free block of
+ *    the same order in the same zone; from pageblock_order up, an isolated
+ *    block merges only with an isolated one;
+ *  - zone->free_pages counts the free pages outside isolated pageblocks (as
+ *    Linux's NR_FREE_PAGES), free_area[o].nr_free the blocks of every type.
+ *
+ * On 4K an order-10 block spans two pageblocks (pageblock_order 9):
+ *
+ *   |<----------------------- order 10 ----------------------->|
+ *   |<-------- pageblock (9) -------->|<-------- pageblock ------->|
+ *    isolating either half splits the block at the pageblock edge
+ */
+#include <kernel/panic.h>
+#include <lib/errno.h>
+#include <lib/kernel.h>
+#include <mm/fault_inject.h>
+#include <mm/memblock.h>
+#include <mm/mmu.h>
+#include <mm/page_alloc.h>
+#include <mm/sparse.h>
+#include <string.h>
+
+#define PFN_UP(x)	((unsigned long)(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT))
+#define PFN_DOWN(x)	((unsigned long)((x) >> PAGE_SHIFT))
+#define PFN_PHYS(pfn)	((phys_addr_t)(pfn) << PAGE_SHIFT)
+
+/*
+ * Linux's default pageblock_order: the order of a level-2 block
+ * (HPAGE_PMD_ORDER = level_shift(2) - PAGE_SHIFT = PTRS_PER_TABLE_SHIFT),
+ * at most MAX_PAGE_ORDER: 9, 11, 13 for 4K, 16K, 64K.
+ */
+unsigned int pageblock_order = PTRS_PER_TABLE_SHIFT < MAX_PAGE_ORDER ?
+			       PTRS_PER_TABLE_SHIFT : MAX_PAGE_ORDER;
+u64 memory_block_size = 1ULL << SECTION_SIZE_BITS;
+
+pg_data_t node_data[MAX_NUMNODES];
+
+const char *const migratetype_names[MIGRATE_TYPES] = {
+	[MIGRATE_UNMOVABLE] = "Unmovable",
+	[MIGRATE_MOVABLE] = "Movable",
+	[MIGRATE_RECLAIMABLE] = "Reclaimable",
+	[MIGRATE_ISOLATE] = "Isolate",
+};
+
+const char *const zone_names[MAX_NR_ZONES] = {
+	[ZONE_NORMAL] = "Normal",
+	[ZONE_MOVABLE] = "Movable",
+};
+
+/* Where an allocation looks when its own type has nothing (Linux's order). */
+static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
+	[MIGRATE_UNMOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
+	[MIGRATE_MOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
+	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
+};
+
+/* ---- pageblock migratetypes ---- */
+
+/*
+ * A pageblock's byte holds its migratetype, plus PB_ISOLATE while it is
+ * isolated: the type underneath survives the isolation (Linux 6.16's
+ * standalone PB_migrate_isolate bit), so undo_isolate_page_range() can give
+ * it back without being told.
+ */
+#define PB_ISOLATE	0x80
+#define PB_MT_MASK	0x7f
+
+static u8 *pageblock_byte(unsigned long pfn)
+{
+	struct mem_section *ms = __pfn_to_section(pfn);
+
+	BUG_ON(!ms || !ms->pageblock_mt);
+	return &ms->pageblock_mt[(pfn & ~PAGE_SECTION_MASK) >> pageblock_order];
+}
+
+int get_pageblock_migratetype(unsigned long pfn)
+{
+	u8 b = *pageblock_byte(pfn);
+
+	return b & PB_ISOLATE ? MIGRATE_ISOLATE : b & PB_MT_MASK;
+}
+
+/*
+ * Setting MIGRATE_ISOLATE keeps the type underneath; any other type replaces
+ * both. Free pages stay on the lists they are on: use this only where the
+ * pageblock has none (memmap init, before onlining), as Linux does.
+ */
+void set_pageblock_migratetype(unsigned long pfn, int mt)
+{
+	u8 *b = pageblock_byte(pfn);
+
+	BUG_ON(mt < 0 || mt >= MIGRATE_TYPES);
+	if (mt == MIGRATE_ISOLATE)
+		*b |= PB_ISOLATE;
+	else
+		*b = mt;
+}
+
+/* Every pageblock of the block [pfn, pfn + 2^order), order >= pageblock_order. */
+static void change_pageblock_range(unsigned long pfn, unsigned int order, int mt)
+{
+	for (unsigned long i = 0; i < (1UL << order); i += pageblock_nr_pages)
+		set_pageblock_migratetype(pfn + i, mt);
+}
+
+static bool migratetype_mergeable(int mt)
+{
+	return mt < MIGRATE_PCPTYPES;
+}
+
+/* ---- free lists ---- */
+
+static struct zone *page_zone_of(unsigned long pfn)
+{
+	return page_zone(pfn_to_page(pfn));
+}
+
+static void account_freepages(struct zone *zone, unsigned long nr, int mt, bool add)
+{
+	if (mt == MIGRATE_ISOLATE)
+		return;
+	if (add)
+		zone->free_pages += nr;
+	else
+		zone->free_pages -= nr;
+}
+
+static void add_to_free_list(struct zone *zone, unsigned long pfn, unsigned int order, int mt)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	page_set(page, PG_buddy);
+	page->private = order;
+	list_add(&page->lru, &zone->free_area[order].free_list[mt]);
+	zone->free_area[order].nr_free++;
+	account_freepages(zone, 1UL << order, mt, true);
+}
+
+static void del_from_free_list(struct zone *zone, unsigned long pfn, unsigned int order, int mt)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	list_del(&page->lru);
+	page_clear(page, PG_buddy);
+	page->private = 0;
+	zone->free_area[order].nr_free--;
+	account_freepages(zone, 1UL << order, mt, false);
+}
+
+static void move_to_free_list(struct zone *zone, unsigned long pfn, unsigned int order,
+			      int old_mt, int new_mt)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	list_del(&page->lru);
+	list_add(&page->lru, &zone->free_area[order].free_list[new_mt]);
+	account_freepages(zone, 1UL << order, old_mt, false);
+	account_freepages(zone, 1UL << order, new_mt, true);
+}
+
+/* The free block whose head is @pfn, or false. */
+static bool free_head(unsigned long pfn, struct zone *zone, unsigned int *order)
+{
+	struct page *page;
+
+	if (!pfn_valid(pfn))
+		return false;
+	page = pfn_to_page(pfn);
+	if (!PageBuddy(page) || page_zone(page) != zone)
+		return false;
+	*order = page->private;
+	return true;
+}
+
+/*
+ * __free_one_page() - put [pfn, pfn + 2^order) on the free lists, merging
+ * with its buddy as long as the buddy is a whole free block of the same
+ * order in the same zone. The buddy's struct page is read only after
+ * pfn_valid() says it exists; a hole's pages are reserved, never buddies, so
+ * no block grows over a hole, and the zone check keeps nodes apart.
+ */
+static void __free_one_page(struct zone *zone, unsigned long pfn, unsigned int order, int mt)
+{
+	while (order < MAX_PAGE_ORDER) {
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
+		unsigned int buddy_order;
+		int buddy_mt = mt;
+
+		if (!free_head(buddy_pfn, zone, &buddy_order) || buddy_order != order)
+			break;
+		if (order >= pageblock_order) {
+			/* Isolated pageblocks keep to themselves. */
+			buddy_mt = get_pageblock_migratetype(buddy_pfn);
+			if (buddy_mt != mt &&
+			    (!migratetype_mergeable(mt) || !migratetype_mergeable(buddy_mt)))
+				break;
+		}
+		del_from_free_list(zone, buddy_pfn, order, buddy_mt);
+		/* One type per block, so that a later split files its halves right. */
+		if (buddy_mt != mt)
+			change_pageblock_range(buddy_pfn, order, mt);
+		pfn &= buddy_pfn;
+		order++;
+	}
+	add_to_free_list(zone, pfn, order, mt);
+}
+
+/*
+ * free_one_block() - free [pfn, pfn + 2^order) of @zone, each pageblock with
+ * its own migratetype (Linux's split_large_buddy()).
+ */
+static void free_one_block(struct zone *zone, unsigned long pfn, unsigned int order)
+{
+	if (order <= pageblock_order) {
+		__free_one_page(zone, pfn, order, get_pageblock_migratetype(pfn));
+		return;
+	}
+	for (unsigned long i = 0; i < (1UL << order); i += pageblock_nr_pages)
+		__free_one_page(zone, pfn + i, pageblock_order,
+				get_pageblock_migratetype(pfn + i));
+}
+
+/*
+ * refile_free_blocks() - isolate the pageblocks of [start, end) or end
+ * their isolation: take every free block that overlaps the range off its
+ * list (accounted by the type it was filed under), set or clear PB_ISOLATE,
+ * then free each block again pageblock by pageblock, so that each part
+ * lands on its pageblock's list and merges as far as the rules now allow. A
+ * block that reaches outside the range is split at the range's edges this
+ * way; the pageblocks outside keep their type.
+ */
+static void refile_free_blocks(struct zone *zone, unsigned long start, unsigned long end,
+			       bool isolate)
+{
+	struct list_head taken;
+	unsigned long pfn = ALIGN_DOWN(start, 1UL << MAX_PAGE_ORDER);
+	struct page *page, *next;
+
+	INIT_LIST_HEAD(&taken);
+	while (pfn < end) {
+		unsigned int order;
+
+		if (!free_head(pfn, zone, &order)) {
+			pfn++;
+			continue;
+		}
+		if (pfn + (1UL << order) > start) {
+			del_from_free_list(zone, pfn, order, get_pageblock_migratetype(pfn));
+			page = pfn_to_page(pfn);
+			page->private = order;
+			list_add_tail(&page->lru, &taken);
+		}
+		pfn += 1UL << order;
+	}
+	for (pfn = start; pfn < end; pfn += pageblock_nr_pages) {
+		if (isolate)
+			*pageblock_byte(pfn) |= PB_ISOLATE;
+		else
+			*pageblock_byte(pfn) &= ~PB_ISOLATE;
+	}
+	list_for_each_entry_safe(page, next, &taken, lru) {
+		unsigned int order = page->private;
+
+		list_del(&page->lru);
+		page->private = 0;
+		free_one_block(zone, page_to_pfn(page), order);
+	}
+}
+
+/* ---- freeing ---- */
+
+/*
+ * free_pages() - drop the reference alloc_pages_node() gave; the last one
+ * frees the block. A page that is free, reserved or not the head of an
+ * @order block is a caller's bug: panic with what is wrong.
+ */
+void free_pages(struct page *page, unsigned int order)
+{
+	unsigned long pfn;
+
+	if (!page)
+		return;
+	pfn = page_to_pfn(page);
+	if (order > MAX_PAGE_ORDER || !IS_ALIGNED(pfn, 1UL << order) || PageBuddy(page) ||
+	    PageReserved(page) || !page->_refcount)
+		panic("free_pages: bad page: pfn %#lx order %u flags %#lx refcount %u", pfn,
+		      order, page->flags, page->_refcount);
+	if (--page->_refcount)
+		return;
+	page->index = 0;
+	page->owner = 0;
+	free_one_block(page_zone(page), pfn, order);
+}
+
+/* Hand [pfn, pfn + 2^order), reserved until now, to its zone (Linux's __free_pages_core). */
+static void __free_pages_core(unsigned long pfn, unsigned int order)
+{
+	struct zone *zone = page_zone_of(pfn);
+
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		struct page *page = pfn_to_page(pfn + i);
+
+		ClearPageReserved(page);
+		page->_refcount = 0;
+	}
+	zone->managed_pages += 1UL << order;
+	free_one_block(zone, pfn, order);
+}
+
+/* [start, end) in the largest naturally aligned blocks (Linux's __free_pages_memory). */
+static void __free_pages_memory(unsigned long start, unsigned long end)
+{
+	while (start < end) {
+		unsigned int order = start ? min(MAX_PAGE_ORDER, __builtin_ctzl(start)) :
+				     MAX_PAGE_ORDER;
+
+		while (start + (1UL << order) > end)
+			order--;
+		__free_pages_core(start, order);
+		start += 1UL << order;
+	}
+}
+
+/* The pages of memory [start, end) that no reservation touches go to the buddy. */
+static void free_unreserved(unsigned long start, unsigned long end)
+{
+	for_each_reserved_region(r) {
+		unsigned long rs = PFN_DOWN(r->base), re = PFN_UP(r->base + r->size);
+
+		if (re <= start)
+			continue;
+		if (rs >= end)
+			break;
+		if (rs > start)
+			__free_pages_memory(start, rs);
+		start = re;
+		if (start >= end)
+			return;
+	}
+	__free_pages_memory(start, end);
+}
+
+void memblock_free_all(void)
+{
+	for_each_mem_region(r) {
+		if (r->flags & MEMBLOCK_NOMAP)
+			continue;
+		free_unreserved(PFN_UP(r->base), PFN_DOWN(r->base + r->size));
+	}
+}
+
+/* ---- allocation ---- */
+
+/* Split [pfn, pfn + 2^high) down to 2^low, filing the upper halves under @mt. */
+static void expand(struct zone *zone, unsigned long pfn, unsigned int low, unsigned int high,
+		   int mt)
+{
+	while (high > low) {
+		high--;
+		add_to_free_list(zone, pfn + (1UL << high), high, mt);
+	}
+}
+
+static struct page *first_free(struct zone *zone, unsigned int order, int mt)
+{
+	struct list_head *l = &zone->free_area[order].free_list[mt];
+
+	return list_empty(l) ? NULL : list_first_entry(l, struct page, lru);
+}
+
+/* The smallest free block of type @mt that fits, split to @order. */
+static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int mt)
+{
+	for (unsigned int o = order; o <= MAX_PAGE_ORDER; o++) {
+		struct page *page = first_free(zone, o, mt);
+		unsigned long pfn;
+
+		if (!page)
+			continue;
+		pfn = page_to_pfn(page);
+		del_from_free_list(zone, pfn, o, mt);
+		expand(zone, pfn, order, o, mt);
+		return page;
+	}
+	return NULL;
+}
+
+/*
+ * Linux's can_steal_fallback(): an unmovable or reclaimable request, or a
+ * block of at least half a pageblock, claims the whole pageblock, so that
+ * types stay apart in pageblocks instead of mixing.
+ */
+static bool can_steal_fallback(unsigned int order, int start_mt)
+{
+	return order >= pageblock_order / 2 || start_mt == MIGRATE_UNMOVABLE ||
+	       start_mt == MIGRATE_RECLAIMABLE;
+}
+
+/* The first fallback type of @start_mt with a free block of @order, or -1. */
+static int find_suitable_fallback(struct zone *zone, unsigned int order, int start_mt)
+{
+	for (int i = 0; i < MIGRATE_PCPTYPES - 1; i++) {
+		int mt = fallbacks[start_mt][i];
+
+		if (first_free(zone, order, mt))
+			return mt;
+	}
+	return -1;
+}
+
+/* Move the free blocks of @pfn's pageblock (each smaller than it) to @new_mt. */
+static void move_freepages_block(struct zone *zone, unsigned long pfn, int old_mt, int new_mt)
+{
+	unsigned long start = pageblock_start_pfn(pfn), end = start + pageblock_nr_pages;
+
+	for (pfn = start; pfn < end;) {
+		unsigned int order;
+
+		if (!free_head(pfn, zone, &order)) {
+			pfn++;
+			continue;
+		}
+		move_to_free_list(zone, pfn, order, old_mt, new_mt);
+		pfn += 1UL << order;
+	}
+}
+
+/*
+ * steal_suitable_fallback() - take the free block @page (@current_order, in
+ * a pageblock of another type) for a request of @order and @start_mt:
+ *  - a block of a pageblock or more: all of its pageblocks change type;
+ *  - else, when @whole_block allows and the pageblock lies in the zone: the
+ *    pageblock is claimed (its free pages move, its type changes) and the
+ *    request is served from it;
+ *  - else one piece is split off and the rest stays where it was.
+ * Stolen pageblocks are counted in zone->nr_stolen.
+ */
+static struct page *steal_suitable_fallback(struct zone *zone, struct page *page,
+					    unsigned int current_order, unsigned int order,
+					    int start_mt, bool whole_block)
+{
+	unsigned long pfn = page_to_pfn(page), pb = pageblock_start_pfn(pfn);
+	int block_mt = get_pageblock_migratetype(pfn);
+
+	if (current_order >= pageblock_order) {
+		del_from_free_list(zone, pfn, current_order, block_mt);
+		change_pageblock_range(pfn, current_order, start_mt);
+		zone->nr_stolen += 1UL << (current_order - pageblock_order);
+		expand(zone, pfn, order, current_order, start_mt);
+		return page;
+	}
+	if (whole_block && pb >= zone->zone_start_pfn &&
+	    pb + pageblock_nr_pages <= zone_end_pfn(zone)) {
+		move_freepages_block(zone, pb, block_mt, start_mt);
+		set_pageblock_migratetype(pb, start_mt);
+		zone->nr_stolen++;
+		return __rmqueue_smallest(zone, order, start_mt);
+	}
+	del_from_free_list(zone, pfn, current_order, block_mt);
+	expand(zone, pfn, order, current_order, block_mt);
+	return page;
+}
+
+/*
+ * __rmqueue_fallback() - Linux's: the largest free block of a fallback
+ * type, which approximates the pageblock with the most free pages; but a
+ * movable request that may not claim a pageblock splits the smallest
+ * instead, so as not to break up a large block for nothing.
+ */
+static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order, int start_mt)
+{
+	int o, mt = -1;
+
+	for (o = MAX_PAGE_ORDER; o >= (int)order; o--) {
+		mt = find_suitable_fallback(zone, o, start_mt);
+		if (mt >= 0)
+			break;
+	}
+	if (mt < 0)
+		return NULL;
+	if (!can_steal_fallback(o, start_mt) && start_mt == MIGRATE_MOVABLE && o > (int)order) {
+		for (o = order; o <= MAX_PAGE_ORDER; o++) {
+			mt = find_suitable_fallback(zone, o, start_mt);
+			if (mt >= 0)
+				break;
+		}
+	}
+	return steal_suitable_fallback(zone, first_free(zone, o, mt), o, order, start_mt,
+				       can_steal_fallback(o, start_mt));
+}
+
+static struct page *rmqueue(struct zone *zone, unsigned int order, int mt)
+{
+	struct page *page;
+
+	if (!zone->managed_pages)
+		return NULL;
+	page = __rmqueue_smallest(zone, order, mt);
+	return page ? page : __rmqueue_fallback(zone, order, mt);
+}
+
+/* Both type flags at once are a caller's mistake; movable wins, as its zone choice does. */
+static int gfp_migratetype(gfp_t gfp)
+{
+	if (gfp & __GFP_MOVABLE)
+		return MIGRATE_MOVABLE;
+	return gfp & __GFP_RECLAIMABLE ? MIGRATE_RECLAIMABLE : MIGRATE_UNMOVABLE;
+}
+
+/* Node @nid's zones in the order an allocation tries them (its zonelist). */
+static struct page *alloc_from_node(int nid, unsigned int order, gfp_t gfp)
+{
+	pg_data_t *pgdat = NODE_DATA(nid);
+	int mt = gfp_migratetype(gfp);
+	struct page *page = NULL;
+
+	if (!pgdat->online)
+		return NULL;
+	if (gfp & __GFP_MOVABLE)
+		page = rmqueue(&pgdat->node_zones[ZONE_MOVABLE], order, mt);
+	if (!page)
+		page = rmqueue(&pgdat->node_zones[ZONE_NORMAL], order, mt);
+	return page;
+}
+
+/* The first node with memory: the one a NUMA_NO_NODE request starts from. */
+static int first_online_node(void)
+{
+	for_each_online_node(nid)
+		return nid;
+	return 0;
+}
+
+struct page *alloc_pages_node(int nid, unsigned int order, gfp_t gfp)
+{
+	struct page *page = NULL;
+
+	if (should_fail(FAIL_PAGE_ALLOC) || order > MAX_PAGE_ORDER || nid >= MAX_NUMNODES)
+		return NULL;
+	if (nid < 0)
+		nid = first_online_node();
+	page = alloc_from_node(nid, order, gfp);
+	/* Other nodes in turn: hotmm has no distance table, so the next one up first. */
+	for (int i = 1; !page && !(gfp & __GFP_THISNODE) && i < MAX_NUMNODES; i++)
+		page = alloc_from_node((nid + i) % MAX_NUMNODES, order, gfp);
+	if (!page)
+		return NULL;
+	page->_refcount = 1;
+	if (gfp & __GFP_ZERO)
+		memset(__va(PFN_PHYS(page_to_pfn(page))), 0, PAGE_SIZE << order);
+	return page;
+}
+
+/* ---- isolation ---- */
+
+/* The zone whose span holds [start, end), judged by the first pfn with a struct page. */
+static struct zone *range_zone(unsigned long start, unsigned long end)
+{
+	struct zone *zone;
+	unsigned long pfn;
+
+	for (pfn = start; pfn < end && !pfn_valid(pfn); pfn++)
+		;
+	if (pfn == end)
+		return NULL;
+	zone = page_zone_of(pfn);
+	if (start < zone->zone_start_pfn || end > zone_end_pfn(zone))
+		return NULL;
+	return zone;
+}
+
+/* [start, end) pageblock aligned, in one zone, each pageblock with a type. */
+static struct zone *isolation_zone(unsigned long start, unsigned long end)
+{
+	struct zone *zone;
+
+	if (start >= end || !IS_ALIGNED(start, pageblock_nr_pages) ||
+	    !IS_ALIGNED(end, pageblock_nr_pages))
+		return NULL;
+	zone = range_zone(start, end);
+	if (!zone)
+		return NULL;
+	for (unsigned long pfn = start; pfn < end; pfn += pageblock_nr_pages) {
+		struct mem_section *ms = __pfn_to_section(pfn);
+
+		if (!ms || !ms->pageblock_mt)
+			return NULL;
+	}
+	return zone;
+}
+
+int set_migratetype_isolate(unsigned long start_pfn, unsigned long end_pfn)
+{
+	struct zone *zone = isolation_zone(start_pfn, end_pfn);
+
+	if (!zone)
+		return -EINVAL;
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages)
+		if (get_pageblock_migratetype(pfn) == MIGRATE_ISOLATE)
+			return -EBUSY;
+	refile_free_blocks(zone, start_pfn, end_pfn, true);
+	return 0;
+}
+
+/*
+ * Pageblocks of the range that are not isolated are left alone, so undoing
+ * two neighbouring isolations at once is fine. A range that
+ * set_migratetype_isolate() would refuse is a caller's bug.
+ */
+void undo_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn)
+{
+	struct zone *zone = isolation_zone(start_pfn, end_pfn);
+
+	BUG_ON(!zone);
+	refile_free_blocks(zone, start_pfn, end_pfn, false);
+}
+
+/* ---- nodes and zones ---- */
+
+static int region_nid(const struct memblock_region *r)
+{
+	int nid = r->nid < 0 ? 0 : r->nid;
+
+	if (nid >= MAX_NUMNODES)
+		panic("free_area_init: node %d of memory at %#llx is beyond MAX_NUMNODES (%d)",
+		      nid, (unsigned long long)r->base, MAX_NUMNODES);
+	return nid;
+}
+
+static void zone_init(pg_data_t *pgdat, enum zone_type type)
+{
+	struct zone *zone = &pgdat->node_zones[type];
+
+	memset(zone, 0, sizeof(*zone));
+	zone->zone_pgdat = pgdat;
+	zone->name = zone_names[type];
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+			INIT_LIST_HEAD(&zone->free_area[o].free_list[mt]);
+}
+
+/* Grow @nid's span over memory [start, end) and link those pages to ZONE_NORMAL. */
+static void node_add_memory(int nid, unsigned long start, unsigned long end)
+{
+	pg_data_t *pgdat = NODE_DATA(nid);
+	unsigned long node_end = pgdat->node_start_pfn + pgdat->node_spanned_pages;
+
+	if (!pgdat->online) {
+		pgdat->online = true;
+		pgdat->node_start_pfn = start;
+		node_end = end;
+	}
+	pgdat->node_start_pfn = min(pgdat->node_start_pfn, start);
+	pgdat->node_spanned_pages = max(node_end, end) - pgdat->node_start_pfn;
+	pgdat->node_present_pages += end - start;
+	for (unsigned long pfn = start; pfn < end; pfn++) {
+		if (!pfn_valid(pfn))
+			panic("free_area_init: pfn %#lx of node %d has no struct page", pfn, nid);
+		set_page_links(pfn_to_page(pfn), ZONE_NORMAL, nid);
+	}
+}
+
+void free_area_init(void)
+{
+	if (pageblock_order > MAX_PAGE_ORDER)
+		panic("free_area_init: pageblock_order %u > MAX_PAGE_ORDER %d", pageblock_order,
+		      MAX_PAGE_ORDER);
+	memset(node_data, 0, sizeof(node_data));
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		node_data[nid].node_id = nid;
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			zone_init(&node_data[nid], z);
+	}
+	for_each_mem_region(r) {
+		unsigned long start = PFN_UP(r->base), end = PFN_DOWN(r->base + r->size);
+
+		if (start < end)
+			node_add_memory(region_nid(r), start, end);
+	}
+	for_each_online_node(nid) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+		struct zone *normal = &pgdat->node_zones[ZONE_NORMAL];
+		struct zone *movable = &pgdat->node_zones[ZONE_MOVABLE];
+
+		normal->zone_start_pfn = pgdat->node_start_pfn;
+		normal->spanned_pages = pgdat->node_spanned_pages;
+		normal->present_pages = pgdat->node_present_pages;
+		/* Empty until memory is onlined into it, at the node's end. */
+		movable->zone_start_pfn = pgdat->node_start_pfn + pgdat->node_spanned_pages;
+	}
+}
+
+/* ---- totals ---- */
+
+unsigned long nr_free_pages(void)
+{
+	unsigned long n = 0;
+
+	for_each_online_node(nid)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			n += NODE_DATA(nid)->node_zones[z].free_pages;
+	return n;
+}
+
+unsigned long totalram_pages(void)
+{
+	unsigned long n = 0;
+
+	for_each_online_node(nid)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			n += NODE_DATA(nid)->node_zones[z].managed_pages;
+	return n;
+}

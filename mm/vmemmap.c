@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtual memmap: populating and tearing down the struct page array's
+ * mappings (include/mm/vmemmap.h), Linux's mm/sparse-vmemmap.c with arm64's
+ * vmemmap_populate() folded in.
+ *
+ * Per block-sized chunk of vmemmap VA (level-2 entry: 2 MiB, 32 MiB or
+ * 512 MiB of struct pages):
+ *
+ *   whole chunk wanted and free?  -- block allocation --> one block leaf
+ *        | no, or it failed (with an altmap: altmap_fallback decides)
+ *   mode auto: per contiguous-run span -- run allocation --> one cont run
+ *        | not a whole span, or it failed
+ *   base pages, one allocation each (from the altmap when there is one)
+ */
+#include <arch/pgtable.h>
+#include <kernel/panic.h>
+#include <lib/errno.h>
+#include <lib/kernel.h>
+#include <mm/fault_inject.h>
+#include <mm/memblock.h>
+#include <mm/mmu.h>
+#include <mm/page_alloc.h>
+#include <mm/sparse.h>
+#include <mm/vmemmap.h>
+
+enum vmemmap_mode vmemmap_mode = VMEMMAP_AUTO;
+enum altmap_fallback altmap_fallback = ALTMAP_FALLBACK_NONE;
+const char *const vmemmap_mode_names[3] = { "auto", "section", "base" };
+const char *const altmap_fallback_names[2] = { "none", "basepages" };
+unsigned long vmemmap_cross_node_tables[MAX_NUMNODES];
+
+static u64 block_size(void)
+{
+	return level_size(PGTABLE_LAST_LEVEL - 1);
+}
+
+static u64 cont_size(void)
+{
+	return arch_cont_entries(PGTABLE_LAST_LEVEL) * PAGE_SIZE;
+}
+
+static unsigned int size_order(u64 size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+/* Pages of RAM, from memblock at boot and from the buddy allocator later. */
+static phys_addr_t alloc_ram(u64 size, int node, const char *name)
+{
+	struct page *page;
+
+	if (!after_bootmem)
+		return memblock_phys_alloc_try_nid(size, size, node, name);
+	page = alloc_pages_node(node, size_order(size), GFP_KERNEL);
+	return page ? (phys_addr_t)page_to_pfn(page) << PAGE_SHIFT : 0;
+}
+
+static void free_ram(phys_addr_t pa, u64 size)
+{
+	struct page *page = pfn_to_page(pa >> PAGE_SHIFT);
+
+	if (!after_bootmem || PageReserved(page))
+		memblock_phys_free(pa, size);
+	else
+		free_pages(page, size_order(size));
+}
+
+/* Linux's altmap_alloc_block_buf(): naturally aligned pages from the altmap. */
+static phys_addr_t altmap_alloc_block_buf(unsigned long size, struct vmem_altmap *altmap)
+{
+	unsigned long pfn = vmem_altmap_next_pfn(altmap);
+	unsigned long nr_pfns = size >> PAGE_SHIFT;
+	unsigned long nr_align;
+
+	if (!size || size & (PAGE_SIZE - 1))
+		return 0;
+	nr_align = ALIGN(pfn, nr_pfns & -nr_pfns) - pfn;
+	if (nr_pfns + nr_align > vmem_altmap_nr_free(altmap))
+		return 0;
+	altmap->alloc += nr_pfns;
+	altmap->align += nr_align;
+	return (phys_addr_t)(pfn + nr_align) << PAGE_SHIFT;
+}
+
+void vmem_altmap_free(struct vmem_altmap *altmap, unsigned long nr_pfns)
+{
+	BUG_ON(nr_pfns > altmap->alloc);
+	altmap->alloc -= nr_pfns;
+}
+
+static enum fail_site size_site(unsigned long size)
+{
+	if (size == block_size())
+		return FAIL_VMEMMAP_BLOCK;
+	return size == PAGE_SIZE ? FAIL_VMEMMAP_PAGE : FAIL_VMEMMAP_CONT;
+}
+
+phys_addr_t vmemmap_alloc_block_buf(unsigned long size, int node, struct vmem_altmap *altmap)
+{
+	if (should_fail(size_site(size)))
+		return 0;
+	if (altmap)
+		return altmap_alloc_block_buf(size, altmap);
+	return alloc_ram(size, node, "memmap");
+}
+
+static bool in_altmap(const struct vmem_altmap *altmap, phys_addr_t pa)
+{
+	unsigned long pfn = pa >> PAGE_SHIFT;
+
+	return altmap && pfn >= altmap->base_pfn && pfn <= altmap->end_pfn;
+}
+
+static void vmemmap_free_backing(phys_addr_t pa, u64 size, struct vmem_altmap *altmap)
+{
+	if (in_altmap(altmap, pa))
+		vmem_altmap_free(altmap, size >> PAGE_SHIFT);
+	else
+		free_ram(pa, size);
+}
+
+/* The node whose struct pages the vmemmap VA @va holds (0 if none). */
+static int vmemmap_va_nid(u64 va)
+{
+	unsigned long pfn = (va - VMEMMAP_START) / sizeof(struct page) +
+			    (memstart_addr >> PAGE_SHIFT);
+	struct mem_section *ms = __pfn_to_section(pfn);
+
+	return ms && ms->nid >= 0 ? ms->nid : 0;
+}
+
+/*
+ * A table for @va at @level spans level_size(level - 1) of vmemmap. It is
+ * node-local when every present section whose struct pages it maps is on
+ * one node; otherwise it is counted against the node it is taken from.
+ */
+static int table_nid(int level, u64 va)
+{
+	u64 span = level_size(level - 1), lo = ALIGN_DOWN(va, span);
+	unsigned long memstart_pfn = memstart_addr >> PAGE_SHIFT;
+	unsigned long first = (lo - VMEMMAP_START) / sizeof(struct page) + memstart_pfn;
+	unsigned long pages = span / sizeof(struct page);
+	int nid = vmemmap_va_nid(va);
+
+	for (unsigned long nr = pfn_to_section_nr(first);
+	     nr < NR_MEM_SECTIONS && section_nr_to_pfn(nr) < first + pages; nr++) {
+		if (present_section_nr(nr) && mem_section[nr].nid != nid) {
+			vmemmap_cross_node_tables[nid]++;
+			break;
+		}
+	}
+	return nid;
+}
+
+static phys_addr_t vmemmap_pgt_alloc(struct pgtable_alloc *a, int level, u64 va)
+{
+	if (should_fail(FAIL_PGTABLE))
+		return 0;
+	return alloc_ram(PAGE_SIZE, table_nid(level, va), "pgtable");
+}
+
+static void vmemmap_pgt_free(struct pgtable_alloc *a, phys_addr_t table, int level)
+{
+	free_ram(table, PAGE_SIZE);
+}
+
+struct pgtable_alloc vmemmap_pgtable_alloc = {
+	.alloc = vmemmap_pgt_alloc,
+	.free = vmemmap_pgt_free,
+	.name = "vmemmap",
+};
+
+static bool vmemmap_mapped(u64 va)
+{
+	struct pgtable_walk w;
+
+	return !pgtable_walk(&swapper_pg, va, &w);
+}
+
+static bool range_unmapped(u64 start, u64 end)
+{
+	for (u64 va = start; va < end; va += PAGE_SIZE)
+		if (vmemmap_mapped(va))
+			return false;
+	return true;
+}
+
+/* Map @size bytes of memmap backing at @va; on failure give @pa back. */
+static int map_backing(u64 va, phys_addr_t pa, u64 size, unsigned int flags,
+		       struct vmem_altmap *altmap)
+{
+	int ret = pgtable_map(&swapper_pg, va, pa, size, PAGE_KERNEL, flags,
+			      &vmemmap_pgtable_alloc);
+
+	if (ret)
+		vmemmap_free_backing(pa, size, altmap);
+	return ret;
+}
+
+int vmemmap_populate_basepages(unsigned long start, unsigned long end, int node,
+			       struct vmem_altmap *altmap)
+{
+	for (u64 va = start; va < end; va += PAGE_SIZE) {
+		phys_addr_t pa;
+
+		if (vmemmap_mapped(va))
+			continue;
+		pa = vmemmap_alloc_block_buf(PAGE_SIZE, node, altmap);
+		if (!pa || map_backing(va, pa, PAGE_SIZE, PGT_NO_BLOCKS | PGT_NO_CONT, altmap))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Contiguous runs where a whole run is wanted and can be had, base pages elsewhere. */
+static int populate_cont(u64 start, u64 end, int node, struct vmem_altmap *altmap)
+{
+	u64 span = cont_size(), next;
+
+	for (u64 va = start; va < end; va = next) {
+		phys_addr_t pa = 0;
+
+		next = min(ALIGN_DOWN(va, span) + span, end);
+		if (span > PAGE_SIZE && next - va == span && range_unmapped(va, next))
+			pa = vmemmap_alloc_block_buf(span, node, altmap);
+		if (pa) {
+			if (map_backing(va, pa, span, PGT_NO_BLOCKS, altmap))
+				return -ENOMEM;
+		} else if (vmemmap_populate_basepages(va, next, node, altmap)) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int populate_chunk(u64 start, u64 end, int node, struct vmem_altmap *altmap)
+{
+	if (vmemmap_mode != VMEMMAP_BASE && end - start == block_size() &&
+	    range_unmapped(start, end)) {
+		phys_addr_t pa = vmemmap_alloc_block_buf(block_size(), node, altmap);
+
+		if (pa)
+			return map_backing(start, pa, block_size(), PGT_NO_CONT, altmap);
+		/*
+		 * seed 000: without an altmap, fall back for this chunk. With one,
+		 * Linux >= 6.0 fails (a correctly sized altmap never runs short);
+		 * arm64 5.11-5.19 took base pages from the altmap instead.
+		 */
+		if (altmap && altmap_fallback == ALTMAP_FALLBACK_NONE)
+			return -ENOMEM;
+		if (altmap)
+			return vmemmap_populate_basepages(start, end, node, altmap);
+	}
+	if (vmemmap_mode == VMEMMAP_AUTO)
+		return populate_cont(start, end, node, altmap);
+	return vmemmap_populate_basepages(start, end, node, altmap);
+}
+
+int vmemmap_populate(unsigned long start, unsigned long end, int node,
+		     struct vmem_altmap *altmap)
+{
+	u64 block = block_size(), lo = start, hi = end, next;
+	int ret;
+
+	/* Only the edge pages can be mapped already (shared with a neighbour). */
+	while (lo < hi && vmemmap_mapped(lo))
+		lo += PAGE_SIZE;
+	while (hi > lo && vmemmap_mapped(hi - PAGE_SIZE))
+		hi -= PAGE_SIZE;
+	for (u64 va = start; va < end; va = next) {
+		next = min(ALIGN_DOWN(va, block) + block, (u64)end);
+		ret = populate_chunk(va, next, node, altmap);
+		if (ret) {
+			vmemmap_free(lo, hi, altmap);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The leaf mapping @va: its start, size and backing, a contiguous run
+ * taken as one (it was one allocation). Return: false if @va is unmapped,
+ * with *size the span to skip.
+ */
+static bool leaf_at(u64 va, u64 *start, u64 *size, phys_addr_t *pa)
+{
+	struct pgtable_walk w;
+	bool mapped = !pgtable_walk(&swapper_pg, va, &w);
+
+	*size = level_size(w.level);
+	*start = ALIGN_DOWN(va, *size);
+	if (!mapped)
+		return false;
+	*pa = arch_pte_addr(w.pte, w.level);
+	if (arch_pte_cont(w.pte, w.level)) {
+		u64 run = *size * arch_cont_entries(w.level);
+
+		*pa -= *start - ALIGN_DOWN(va, run);
+		*start = ALIGN_DOWN(va, run);
+		*size = run;
+	}
+	return true;
+}
+
+void vmemmap_free(unsigned long start, unsigned long end, struct vmem_altmap *altmap)
+{
+	u64 va = start, leaf, size;
+	phys_addr_t pa;
+
+	while (va < end) {
+		if (!leaf_at(va, &leaf, &size, &pa)) {
+			va = leaf + size;
+			continue;
+		}
+		/* A leaf shared with memory outside the range stays. */
+		if (leaf >= start && leaf + size <= end) {
+			BUG_ON(pgtable_unmap(&swapper_pg, leaf, size, &vmemmap_pgtable_alloc));
+			vmemmap_free_backing(pa, size, altmap);
+		}
+		va = leaf + size;
+	}
+}
+
+u64 vmemmap_block_bytes(void)
+{
+	return block_size();
+}
+
+u64 vmemmap_cont_bytes(void)
+{
+	return cont_size();
+}
+
+/* Count each table the walk for @va read once: the first time it is seen. */
+static unsigned long new_tables(const struct pgtable_walk *w, struct vmemmap_cursor *c)
+{
+	unsigned long n = 0;
+
+	for (int l = PGTABLE_START_LEVEL + 1; l <= w->level; l++) {
+		if (c->last_table[l] != w->tables[l]) {
+			c->last_table[l] = w->tables[l];
+			n++;
+		}
+	}
+	return n;
+}
+
+void vmemmap_describe(unsigned long nr, struct vmemmap_section_desc *d,
+		      struct vmemmap_cursor *c)
+{
+	u64 start = (u64)pfn_to_page(section_nr_to_pfn(nr));
+	u64 end = (u64)pfn_to_page(section_nr_to_pfn(nr + 1));
+	int nid = mem_section[nr].nid;
+	struct pgtable_walk w;
+
+	*d = (struct vmemmap_section_desc) { .memmap_bytes = end - start };
+	for (u64 va = start; va < end;) {
+		u64 size, leaf, next;
+		bool mapped = !pgtable_walk(&swapper_pg, va, &w);
+
+		size = level_size(w.level);
+		leaf = ALIGN_DOWN(va, size);
+		next = min(leaf + size, end);
+		if (mapped) {
+			phys_addr_t pa = arch_pte_addr(w.pte, w.level) + (va - leaf);
+
+			d->table_pages += new_tables(&w, c);
+			if (leaf != c->last_leaf || !c->last_leaf) {
+				c->last_leaf = leaf;
+				if (w.level < PGTABLE_LAST_LEVEL)
+					d->blocks++;
+				else if (arch_pte_cont(w.pte, w.level))
+					d->cont_leaves++;
+				else
+					d->base_leaves++;
+			}
+			if (memblock_nid_of(pa) != nid)
+				d->off_node_pages += (next - va) / sizeof(struct page);
+		}
+		va = next;
+	}
+}

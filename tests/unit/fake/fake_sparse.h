@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A fake sparse layer for host tests of mm/page_alloc.c: it implements
+ * include/mm/sparse.h over host memory, so the real allocator runs on a
+ * memmap that punishes stray accesses.
+ *
+ * sparse_init() reads memblock like mm/sparse.c: every section a memory
+ * region touches is present, on the first region's node, with one
+ * migratetype byte per pageblock (MIGRATE_MOVABLE). The memmap is one host
+ * reservation with vmemmap = its base - the first pfn, PROT_NONE except the
+ * struct pages of valid (sub)sections, so touching the struct page of a pfn
+ * pfn_valid() denies faults under ASan. Its struct pages start as
+ * mm/sparse.c leaves them: PG_reserved, refcount 1, ZONE_NORMAL of the
+ * section's node.
+ *
+ *   fake_sparse_subsections = false   boot memory: whole sections valid,
+ *                                     their hole pages reserved
+ *   fake_sparse_subsections = true    as hot-added memory: only the 2 MiB
+ *                                     subsections that hold memory are valid
+ *
+ * Physical memory itself is not backed unless fake_sparse_back_data is set:
+ * then a sparse host mapping (MAP_NORESERVE) stands for the physical span
+ * and memstart_addr is chosen so that mm/mmu.h's __va() lands in it.
+ * Otherwise __va() points at kernel addresses the host never maps, so an
+ * allocator that touched page contents would crash.
+ */
+#ifndef FAKE_SPARSE_H
+#define FAKE_SPARSE_H
+
+#include <mm/sparse.h>
+
+extern bool fake_sparse_subsections;
+extern bool fake_sparse_back_data;
+
+/* The pfns the fake memmap spans, section aligned (valid after sparse_init()). */
+extern unsigned long fake_sparse_start_pfn, fake_sparse_end_pfn;
+
+/* Undo sparse_init() and empty memblock, for the next test's boot. */
+void fake_sparse_reset(void);
+
+#endif

@@ -1,0 +1,1534 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests of mm/page_alloc.c: free_area_init(), memblock_free_all(),
+ * alloc_pages_node(), free_pages(), fallback and pageblock stealing,
+ * set_migratetype_isolate() and undo_isolate_page_range(), linked with the
+ * real mm/memblock.c and mm/fault_inject.c over the fake sparse layer
+ * (fake/fake_sparse.h), which faults on the struct page of any pfn without
+ * a memmap.
+ *
+ * The boot layout, in sections S and pages P above RAM base B:
+ *
+ *   B         B+1.25S+3P  B+1.5S+5P  B+2S+5P          B+3S      B+4S  B+4.5S  B+5S
+ *   |== R0, node 0 ==|.hole.|== R1, node 0 ==|== R2, node 1 ==|..absent..|= R3 =|.hole.|
+ *    dtb (1000 bytes), kernel, pgtable in R0   memmap at R2's top,       node 1
+ *                                              a no-map range in R2
+ *
+ * The node boundary is not aligned (B+2S+5P), so the last free page of
+ * node 0 and the first of node 1 are buddies that must not merge; the
+ * holes and the reservations end at odd pages. The "small" layout is one
+ * node of two MAX_PAGE_ORDER blocks, for the fallback tests.
+ *
+ * After every step the checker (check_all) verifies, from the struct pages
+ * and the test's own record of its allocations:
+ *  - every free block's head has PG_buddy and its order, is aligned, lies in
+ *    its zone, sits on the list of its pageblocks' migratetype; its pages are
+ *    not reserved, have no references, and no page is in two blocks or in a
+ *    block and an allocation;
+ *  - nr_free per order, free_pages (isolated excluded) and managed_pages of
+ *    every zone are exact;
+ *  - the free blocks are exactly the maximal aligned blocks of the free
+ *    pages that lie in one zone and do not mix isolated and non-isolated
+ *    pageblocks, computed here independently from the layout.
+ * Random sequences print their seed; HOTMM_SEED=N repeats one.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "fake/fake_sparse.h"
+#include <lib/errno.h>
+#include <mm/fault_inject.h>
+#include <mm/memblock.h>
+#include <mm/mmu.h>
+#include <mm/page_alloc.h>
+
+#define B		0x40000000UL
+#define S		(1UL << SECTION_SIZE_BITS)
+#define P		PAGE_SIZE
+#define MAXB		(P << MAX_PAGE_ORDER)
+#define PB		pageblock_nr_pages
+#define MAX_BLOCK	(1UL << MAX_PAGE_ORDER)
+
+/* ---- layouts ---- */
+
+struct region {
+	u64 base, size;
+	int nid;
+};
+
+struct rsv {
+	u64 base, size;
+	const char *name;
+	bool nomap;
+};
+
+struct layout {
+	struct region mem[4];
+	int nr_mem;
+	struct rsv rsv[5];
+	int nr_rsv;
+};
+
+static const struct layout two_nodes = {
+	.mem = {
+		{ B, S + S / 4 + 3 * P, 0 },
+		{ B + S + S / 2 + 5 * P, S / 2, 0 },
+		{ B + 2 * S + 5 * P, S - 5 * P, 1 },
+		{ B + 4 * S, S / 2, 1 },
+	},
+	.nr_mem = 4,
+	.rsv = {
+		{ B, 1000, "dtb", false },
+		{ B + 64 * P, 200 * P + 5, "kernel", false },
+		{ B + S - 8 * P, 6 * P, "pgtable", false },
+		{ B + 3 * S - 64 * P, 64 * P, "memmap", false },
+		{ B + 2 * S + S / 2, 16 * P, "no-map", true },
+	},
+	.nr_rsv = 5,
+};
+
+static const struct layout small = {
+	.mem = { { B, 2 * MAXB, 0 } },
+	.nr_mem = 1,
+};
+
+static const unsigned int default_pageblock_order = PTRS_PER_TABLE_SHIFT < MAX_PAGE_ORDER ?
+						     PTRS_PER_TABLE_SHIFT : MAX_PAGE_ORDER;
+
+/* ---- the test's model: expected zones, its allocations ---- */
+
+struct alloc_rec {
+	unsigned long pfn;
+	unsigned int order;
+};
+
+struct iso_range {
+	unsigned long start, end;
+};
+
+static const struct layout *cur;
+static unsigned long lo_pfn, hi_pfn, span;
+static int *expect_zone;	/* per pfn: node * MAX_NR_ZONES + zone if managed, else -1 */
+static u8 *pstate;		/* checker scratch, per pfn */
+static int *levels[NR_PAGE_ORDERS];	/* checker scratch, per order */
+static struct alloc_rec *allocs;
+static size_t nr_allocs, cap_allocs;
+static struct iso_range isos[64];
+static int nr_isos;
+
+enum { PS_NONE, PS_FREE_HEAD, PS_FREE, PS_ALLOC };
+
+static unsigned long pfn_of(u64 pa)
+{
+	return pa >> PAGE_SHIFT;
+}
+
+static void track(struct page *page, unsigned int order)
+{
+	if (nr_allocs == cap_allocs) {
+		cap_allocs = cap_allocs ? 2 * cap_allocs : 1024;
+		allocs = realloc(allocs, cap_allocs * sizeof(*allocs));
+		assert_non_null(allocs);
+	}
+	allocs[nr_allocs++] = (struct alloc_rec){ page_to_pfn(page), order };
+}
+
+static void untrack_free(size_t i)
+{
+	free_pages(pfn_to_page(allocs[i].pfn), allocs[i].order);
+	allocs[i] = allocs[--nr_allocs];
+}
+
+static void free_everything(void)
+{
+	while (nr_allocs)
+		untrack_free(nr_allocs - 1);
+	while (nr_isos) {
+		nr_isos--;
+		undo_isolate_page_range(isos[nr_isos].start, isos[nr_isos].end);
+	}
+}
+
+/* Which pages the buddy allocator must manage: memory, not no-map, touched by no reservation. */
+static void model_init(void)
+{
+	lo_pfn = fake_sparse_start_pfn;
+	hi_pfn = fake_sparse_end_pfn;
+	span = hi_pfn - lo_pfn;
+	expect_zone = malloc(span * sizeof(int));
+	pstate = malloc(span);
+	assert_non_null(expect_zone);
+	assert_non_null(pstate);
+	for (unsigned long i = 0; i < span; i++)
+		expect_zone[i] = -1;
+	for (int i = 0; i < cur->nr_mem; i++) {
+		const struct region *r = &cur->mem[i];
+
+		for (unsigned long pfn = pfn_of(r->base); pfn < pfn_of(r->base + r->size); pfn++)
+			expect_zone[pfn - lo_pfn] = r->nid * MAX_NR_ZONES + ZONE_NORMAL;
+	}
+	for (int i = 0; i < cur->nr_rsv; i++) {
+		const struct rsv *r = &cur->rsv[i];
+		unsigned long end = pfn_of(r->base + r->size + P - 1);
+
+		for (unsigned long pfn = pfn_of(r->base); pfn < end; pfn++)
+			expect_zone[pfn - lo_pfn] = -1;
+	}
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
+		levels[o] = malloc((span >> o) * sizeof(int));
+		assert_non_null(levels[o]);
+	}
+}
+
+static void model_free(void)
+{
+	free(expect_zone);
+	free(pstate);
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
+		free(levels[o]);
+	free(allocs);
+	expect_zone = NULL;
+	pstate = NULL;
+	allocs = NULL;
+	nr_allocs = cap_allocs = 0;
+	nr_isos = 0;
+}
+
+static void memblock_setup(const struct layout *l)
+{
+	for (int i = 0; i < l->nr_mem; i++)
+		assert_int_equal(memblock_add_node(l->mem[i].base, l->mem[i].size, l->mem[i].nid), 0);
+	for (int i = 0; i < l->nr_rsv; i++) {
+		assert_int_equal(memblock_reserve(l->rsv[i].base, l->rsv[i].size, l->rsv[i].name), 0);
+		if (l->rsv[i].nomap)
+			assert_int_equal(memblock_mark_nomap(l->rsv[i].base, l->rsv[i].size), 0);
+	}
+}
+
+/* The boot sequence of start_kernel(), over layout @l. */
+static void boot(const struct layout *l)
+{
+	cur = l;
+	memblock_setup(l);
+	sparse_init();
+	free_area_init();
+	memblock_free_all();
+	model_init();
+}
+
+static int teardown(void **state)
+{
+	fail_site_every(FAIL_PAGE_ALLOC, 0);
+	fail_nth_set(0);
+	model_free();
+	fake_sparse_reset();
+	fake_sparse_subsections = false;
+	fake_sparse_back_data = false;
+	pageblock_order = default_pageblock_order;
+	return 0;
+}
+
+static struct zone *zone_of(int nid, enum zone_type z)
+{
+	return &NODE_DATA(nid)->node_zones[z];
+}
+
+static int zone_id(const struct zone *zone)
+{
+	return zone->zone_pgdat->node_id * MAX_NR_ZONES + (int)(zone - zone->zone_pgdat->node_zones);
+}
+
+/* ---- the checker ---- */
+
+static bool pageblock_isolated(unsigned long pfn)
+{
+	return get_pageblock_migratetype(pfn) == MIGRATE_ISOLATE;
+}
+
+static void check_free_block(struct zone *zone, struct page *head, unsigned int order, int mt)
+{
+	unsigned long pfn = page_to_pfn(head);
+
+	assert_true(pfn_valid(pfn));
+	assert_true(PageBuddy(head));
+	assert_int_equal(head->private, order);
+	assert_true(pfn % (1UL << order) == 0);
+	assert_true(pfn >= zone->zone_start_pfn && pfn + (1UL << order) <= zone_end_pfn(zone));
+	assert_true(pfn >= lo_pfn && pfn + (1UL << order) <= hi_pfn);
+	if (order >= pageblock_order) {
+		for (unsigned long i = 0; i < (1UL << order); i += PB)
+			assert_int_equal(get_pageblock_migratetype(pfn + i), mt);
+	} else {
+		assert_int_equal(get_pageblock_migratetype(pfn), mt);
+	}
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		struct page *p = pfn_to_page(pfn + i);
+
+		assert_true(pfn_valid(pfn + i));
+		assert_false(PageReserved(p));
+		assert_int_equal(p->_refcount, 0);
+		assert_ptr_equal(page_zone(p), zone);
+		if (i)
+			assert_false(PageBuddy(p));
+		if (pstate[pfn + i - lo_pfn] != PS_NONE)
+			fail_msg("pfn %#lx is in two free blocks", pfn + i);
+		pstate[pfn + i - lo_pfn] = i ? PS_FREE : PS_FREE_HEAD;
+	}
+}
+
+/* Walk every free list; return the number of free blocks. */
+static unsigned long check_free_lists(void)
+{
+	unsigned long blocks = 0;
+
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = zone_of(nid, z);
+			unsigned long free = 0;
+
+			for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
+				unsigned long n = 0;
+
+				for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+					struct page *page;
+
+					if (!NODE_DATA(nid)->online) {
+						assert_true(list_empty(&zone->free_area[o].free_list[mt]));
+						continue;
+					}
+					list_for_each_entry(page, &zone->free_area[o].free_list[mt], lru) {
+						check_free_block(zone, page, o, mt);
+						n++;
+						if (mt != MIGRATE_ISOLATE)
+							free += 1UL << o;
+					}
+				}
+				assert_int_equal(n, zone->free_area[o].nr_free);
+				blocks += n;
+			}
+			assert_int_equal(free, zone->free_pages);
+		}
+	}
+	return blocks;
+}
+
+static void check_pages(void)
+{
+	unsigned long managed[MAX_NUMNODES * MAX_NR_ZONES] = { 0 };
+
+	for (size_t i = 0; i < nr_allocs; i++) {
+		struct page *head = pfn_to_page(allocs[i].pfn);
+
+		assert_int_equal(head->_refcount, 1);
+		for (unsigned long j = 0; j < (1UL << allocs[i].order); j++) {
+			unsigned long pfn = allocs[i].pfn + j;
+			struct page *p = pfn_to_page(pfn);
+
+			assert_false(PageBuddy(p));
+			assert_false(PageReserved(p));
+			if (pstate[pfn - lo_pfn] != PS_NONE)
+				fail_msg("allocated pfn %#lx is also %s", pfn,
+					 pstate[pfn - lo_pfn] == PS_ALLOC ? "allocated" : "free");
+			pstate[pfn - lo_pfn] = PS_ALLOC;
+		}
+	}
+	for (unsigned long pfn = lo_pfn; pfn < hi_pfn; pfn++) {
+		u8 st = pstate[pfn - lo_pfn];
+		int ez = expect_zone[pfn - lo_pfn];
+		struct page *p;
+
+		if (!pfn_valid(pfn)) {
+			assert_int_equal(st, PS_NONE);
+			assert_int_equal(ez, -1);
+			continue;
+		}
+		p = pfn_to_page(pfn);
+		if (st == PS_NONE) {
+			if (!PageReserved(p))
+				fail_msg("pfn %#lx is neither free, allocated nor reserved", pfn);
+			assert_false(PageBuddy(p));
+			assert_int_equal(ez, -1);
+			continue;
+		}
+		if (ez < 0)
+			fail_msg("pfn %#lx should be reserved", pfn);
+		assert_int_equal(zone_id(page_zone(p)), ez);
+		managed[ez]++;
+	}
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			assert_int_equal(zone_of(nid, z)->managed_pages,
+					 managed[nid * MAX_NR_ZONES + z]);
+}
+
+/*
+ * The maximal blocks, bottom-up: a page's key is its zone and whether its
+ * pageblock is isolated (-1: not free); a block of order k is uniform when
+ * its two halves are, with the same key. A uniform block whose parent is
+ * not is a free block the allocator must hold.
+ */
+static void check_maximal(unsigned long blocks)
+{
+	unsigned long expected = 0;
+
+	bool iso = false;
+
+	for (unsigned long i = 0; i < span; i++) {
+		if (i % PB == 0)
+			iso = __pfn_to_section(lo_pfn + i)->pageblock_mt &&
+			      pageblock_isolated(lo_pfn + i);
+		if (expect_zone[i] < 0 || pstate[i] == PS_ALLOC)
+			levels[0][i] = -1;
+		else
+			levels[0][i] = expect_zone[i] * 2 + iso;
+	}
+	for (unsigned int o = 1; o <= MAX_PAGE_ORDER; o++) {
+		for (unsigned long i = 0; i < (span >> o); i++) {
+			int a = levels[o - 1][2 * i], b = levels[o - 1][2 * i + 1];
+
+			levels[o][i] = a >= 0 && a == b ? a : -1;
+		}
+	}
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
+		for (unsigned long i = 0; i < (span >> o); i++) {
+			unsigned long pfn = lo_pfn + (i << o);
+
+			if (levels[o][i] < 0 || (o < MAX_PAGE_ORDER && levels[o + 1][i / 2] >= 0))
+				continue;
+			expected++;
+			if (pstate[pfn - lo_pfn] != PS_FREE_HEAD || pfn_to_page(pfn)->private != o)
+				fail_msg("expected a free block of order %u at pfn %#lx (state %d, order %lu)",
+					 o, pfn, pstate[pfn - lo_pfn], pfn_to_page(pfn)->private);
+		}
+	}
+	assert_int_equal(expected, blocks);
+}
+
+static void check_all(void)
+{
+	unsigned long blocks;
+
+	memset(pstate, PS_NONE, span);
+	blocks = check_free_lists();
+	check_pages();
+	check_maximal(blocks);
+}
+
+/* A hash of every list, counter, pageblock type and struct page: "nothing changed". */
+static u64 state_hash(void)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+#define MIX(v) (h = (h ^ (u64)(v)) * 0x100000001b3ULL)
+
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = zone_of(nid, z);
+
+			MIX(zone->free_pages);
+			MIX(zone->managed_pages);
+			MIX(zone->nr_stolen);
+			if (!NODE_DATA(nid)->online)
+				continue;
+			for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
+				struct page *page;
+
+				MIX(zone->free_area[o].nr_free);
+				for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+					list_for_each_entry(page, &zone->free_area[o].free_list[mt], lru)
+						MIX(page_to_pfn(page) * 8 + mt);
+			}
+		}
+	}
+	for (unsigned long pfn = lo_pfn; pfn < hi_pfn; pfn++) {
+		struct page *p;
+
+		if (!pfn_valid(pfn))
+			continue;
+		p = pfn_to_page(pfn);
+		MIX(p->flags);
+		MIX(p->_refcount);
+		MIX(p->private);
+		if (pfn % PB == 0)
+			MIX(get_pageblock_migratetype(pfn));
+	}
+#undef MIX
+	return h;
+}
+
+/* ---- helpers ---- */
+
+static unsigned long count_pageblocks(struct zone *zone, int mt)
+{
+	unsigned long n = 0;
+
+	for (unsigned long pfn = ALIGN_DOWN(zone->zone_start_pfn, PB); pfn < zone_end_pfn(zone);
+	     pfn += PB) {
+		unsigned long p = max(pfn, zone->zone_start_pfn);
+
+		if (pfn_valid(p) && page_zone(pfn_to_page(p)) == zone &&
+		    get_pageblock_migratetype(p) == mt)
+			n++;
+	}
+	return n;
+}
+
+static unsigned long free_on(struct zone *zone, int mt)
+{
+	unsigned long n = 0;
+
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
+		struct page *page;
+
+		list_for_each_entry(page, &zone->free_area[o].free_list[mt], lru)
+			n += 1UL << o;
+	}
+	return n;
+}
+
+static unsigned long managed_expected(int nid)
+{
+	unsigned long n = 0;
+
+	for (unsigned long i = 0; i < span; i++)
+		n += expect_zone[i] >= 0 && expect_zone[i] / MAX_NR_ZONES == nid;
+	return n;
+}
+
+/* Allocate with @gfp from @nid until nothing is left, largest blocks first. */
+static unsigned long exhaust(int nid, gfp_t gfp)
+{
+	unsigned long pages = 0;
+
+	for (int o = MAX_PAGE_ORDER; o >= 0; o--) {
+		struct page *page;
+
+		while ((page = alloc_pages_node(nid, o, gfp))) {
+			track(page, o);
+			pages += 1UL << o;
+		}
+	}
+	return pages;
+}
+
+static struct page *alloc_tracked(int nid, unsigned int order, gfp_t gfp)
+{
+	struct page *page = alloc_pages_node(nid, order, gfp);
+
+	assert_non_null(page);
+	track(page, order);
+	return page;
+}
+
+static size_t find_alloc(unsigned long pfn)
+{
+	for (size_t i = 0; i < nr_allocs; i++)
+		if (allocs[i].pfn == pfn)
+			return i;
+	fail_msg("pfn %#lx is not allocated", pfn);
+	return 0;
+}
+
+/* ---- boot ---- */
+
+/** pageblock_order and memory_block_size start at Linux's defaults for the granule. */
+static void test_defaults(void **state)
+{
+	unsigned int expect = PAGE_SHIFT == 12 ? 9 : PAGE_SHIFT == 14 ? 11 : 13;
+
+	assert_int_equal(pageblock_order, expect);
+	assert_int_equal(MAX_PAGE_ORDER, PAGE_SHIFT == 12 ? 10 : PAGE_SHIFT == 14 ? 11 : 13);
+	assert_int_equal(memory_block_size, 1ULL << SECTION_SIZE_BITS);
+	assert_string_equal(migratetype_names[MIGRATE_ISOLATE], "Isolate");
+	assert_string_equal(zone_names[ZONE_MOVABLE], "Movable");
+}
+
+/** One pglist_data per node with memory; NORMAL spans it, MOVABLE is empty at its end. */
+static void test_boot_nodes_and_zones(void **state)
+{
+	unsigned long n0_start = pfn_of(B), n0_end = pfn_of(B + 2 * S + 5 * P);
+	unsigned long n1_start = n0_end, n1_end = pfn_of(B + 4 * S + S / 2);
+
+	boot(&two_nodes);
+	assert_true(NODE_DATA(0)->online);
+	assert_true(NODE_DATA(1)->online);
+	for (int nid = 2; nid < MAX_NUMNODES; nid++)
+		assert_false(NODE_DATA(nid)->online);
+	assert_int_equal(NODE_DATA(0)->node_start_pfn, n0_start);
+	assert_int_equal(NODE_DATA(0)->node_spanned_pages, n0_end - n0_start);
+	assert_int_equal(NODE_DATA(1)->node_start_pfn, n1_start);
+	assert_int_equal(NODE_DATA(1)->node_spanned_pages, n1_end - n1_start);
+	/* present: the memory, holes excluded (no-map memory is still memory) */
+	assert_int_equal(NODE_DATA(0)->node_present_pages, (S + S / 4 + 3 * P + S / 2) / P);
+	assert_int_equal(NODE_DATA(1)->node_present_pages, (S - 5 * P + S / 2) / P);
+	for (int nid = 0; nid < 2; nid++) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+		struct zone *normal = zone_of(nid, ZONE_NORMAL), *movable = zone_of(nid, ZONE_MOVABLE);
+
+		assert_int_equal(pgdat->node_id, nid);
+		assert_ptr_equal(normal->zone_pgdat, pgdat);
+		assert_string_equal(normal->name, "Normal");
+		assert_string_equal(movable->name, "Movable");
+		assert_int_equal(normal->zone_start_pfn, pgdat->node_start_pfn);
+		assert_int_equal(normal->spanned_pages, pgdat->node_spanned_pages);
+		assert_int_equal(normal->present_pages, pgdat->node_present_pages);
+		assert_int_equal(movable->spanned_pages, 0);
+		assert_int_equal(movable->present_pages, 0);
+		assert_int_equal(movable->managed_pages, 0);
+		assert_int_equal(movable->zone_start_pfn, zone_end_pfn(normal));
+		assert_int_equal(normal->managed_pages, managed_expected(nid));
+		assert_int_equal(normal->free_pages, normal->managed_pages);
+		assert_int_equal(normal->nr_stolen, 0);
+		assert_int_equal(count_pageblocks(normal, MIGRATE_UNMOVABLE), 0);
+		assert_int_equal(count_pageblocks(normal, MIGRATE_ISOLATE), 0);
+		assert_true(count_pageblocks(normal, MIGRATE_MOVABLE) > 0);
+		assert_int_equal(free_on(normal, MIGRATE_MOVABLE), normal->free_pages);
+	}
+	assert_int_equal(totalram_pages(), managed_expected(0) + managed_expected(1));
+	assert_int_equal(nr_free_pages(), totalram_pages());
+	/* Every page of node 1's memory says node 1, though its section is node 0's. */
+	assert_int_equal(page_to_nid(pfn_to_page(n1_start)), 1);
+	assert_int_equal(page_to_nid(pfn_to_page(n1_start - 1)), 0);
+	check_all();
+}
+
+/** Reserved ranges, holes and no-map memory stay PG_reserved with a reference. */
+static void test_boot_reserved_stay_reserved(void **state)
+{
+	boot(&two_nodes);
+	for (int i = 0; i < two_nodes.nr_rsv; i++) {
+		const struct rsv *r = &two_nodes.rsv[i];
+
+		for (unsigned long pfn = pfn_of(r->base); pfn < pfn_of(r->base + r->size + P - 1); pfn++) {
+			assert_true(PageReserved(pfn_to_page(pfn)));
+			assert_int_equal(pfn_to_page(pfn)->_refcount, 1);
+		}
+	}
+	/* dtb is 1000 bytes: its page is reserved, the next one is not */
+	assert_false(PageReserved(pfn_to_page(pfn_of(B) + 1)));
+	/* the hole in section 1 and the end of section 4 */
+	assert_true(PageReserved(pfn_to_page(pfn_of(B + S + S / 4 + 3 * P))));
+	assert_true(PageReserved(pfn_to_page(pfn_of(B + S + S / 2 + 4 * P))));
+	assert_false(PageReserved(pfn_to_page(pfn_of(B + S + S / 2 + 5 * P))));
+	assert_true(PageReserved(pfn_to_page(pfn_of(B + 4 * S + S / 2))));
+	assert_false(pfn_valid(pfn_of(B + 3 * S)));
+	check_all();
+}
+
+/** The last free page of node 0 and the first of node 1 are buddies; they stay apart. */
+static void test_no_merge_across_node_boundary(void **state)
+{
+	unsigned long nb = pfn_of(B + 2 * S + 5 * P);
+	struct page *last0, *first1;
+
+	boot(&two_nodes);
+	last0 = pfn_to_page(nb - 1);
+	first1 = pfn_to_page(nb);
+	assert_int_equal((nb - 1) ^ 1, nb);
+	/* node 0 ends with blocks of order 2 and 0; node 1 starts with order 0 */
+	assert_true(PageBuddy(first1));
+	assert_int_equal(first1->private, 0);
+	assert_true(PageBuddy(last0));
+	assert_int_equal(last0->private, 0);
+	assert_true(PageBuddy(pfn_to_page(nb - 5)));
+	assert_int_equal(pfn_to_page(nb - 5)->private, 2);
+	/* allocate both, free them again: still apart */
+	for (int i = 0; i < 2; i++) {
+		exhaust(i, __GFP_THISNODE);
+		assert_int_equal(zone_of(i, ZONE_NORMAL)->free_pages, 0);
+	}
+	free_everything();
+	check_all();
+	assert_int_equal(first1->private, 0);
+	assert_int_equal(last0->private, 0);
+	assert_ptr_equal(page_zone(first1), zone_of(1, ZONE_NORMAL));
+	assert_ptr_equal(page_zone(last0), zone_of(0, ZONE_NORMAL));
+}
+
+/** Blocks end at a hole; the hole's pages are never free. */
+static void test_no_merge_across_hole(void **state)
+{
+	unsigned long hole = pfn_of(B + S + S / 4 + 3 * P), after = pfn_of(B + S + S / 2 + 5 * P);
+
+	boot(&two_nodes);
+	/* the hole starts 3 pages past an aligned pfn, R1 5 pages past one */
+	for (unsigned long pfn = hole; pfn < after; pfn++)
+		assert_false(PageBuddy(pfn_to_page(pfn)));
+	assert_true(PageBuddy(pfn_to_page(hole - 1)));
+	assert_int_equal(pfn_to_page(hole - 1)->private, 0);
+	assert_true(PageBuddy(pfn_to_page(after)));
+	assert_int_equal(pfn_to_page(after)->private, 0);
+	exhaust(0, __GFP_THISNODE);
+	free_everything();
+	check_all();
+}
+
+/** With subsections, a buddy without a memmap is never touched (its struct page faults). */
+static void test_partial_section_subsections(void **state)
+{
+	unsigned long end = pfn_of(B + 4 * S + S / 2);
+
+	fake_sparse_subsections = true;
+	boot(&two_nodes);
+	assert_false(pfn_valid(end));
+	assert_true(pfn_valid(end - 1));
+	check_all();
+	exhaust(-1, __GFP_MOVABLE);
+	assert_int_equal(nr_free_pages(), 0);
+	free_everything();
+	check_all();
+}
+
+/* ---- allocation ---- */
+
+/** The smallest free block that fits is split; the halves go to the lists. */
+static void test_alloc_splits_smallest(void **state)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	unsigned long before[NR_PAGE_ORDERS], free;
+	unsigned int smallest = MAX_PAGE_ORDER;
+	struct page *page;
+	u64 h;
+
+	boot(&small);
+	/* one order-2 block below the MAX blocks: order 1 must split it, not a MAX block */
+	page = alloc_tracked(0, MAX_PAGE_ORDER, __GFP_MOVABLE);
+	for (unsigned int o = 0; o < MAX_PAGE_ORDER; o++)
+		alloc_tracked(0, o, __GFP_MOVABLE);
+	untrack_free(nr_allocs - 1 - (MAX_PAGE_ORDER - 1 - 2));	/* the order-2 block */
+	free = zone->free_pages;
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
+		before[o] = zone->free_area[o].nr_free;
+	for (int o = MAX_PAGE_ORDER; o >= 1; o--)
+		if (before[o])
+			smallest = o;
+	assert_int_equal(smallest, 2);
+	h = state_hash();
+	page = alloc_tracked(0, 1, __GFP_MOVABLE | __GFP_THISNODE);
+	assert_int_equal(page_to_nid(page), 0);
+	assert_int_equal(page_to_pfn(page) % 4, 0);
+	assert_true(PageBuddy(page + 2));
+	assert_int_equal((page + 2)->private, 1);
+	assert_int_equal(zone->free_pages, free - 2);
+	for (unsigned int o = 1; o <= MAX_PAGE_ORDER; o++) {
+		long d = o == smallest ? -1 : o < smallest ? 1 : 0;
+
+		assert_int_equal(zone->free_area[o].nr_free, before[o] + d);
+	}
+	check_all();
+	untrack_free(nr_allocs - 1);
+	assert_int_equal(state_hash(), h);
+	free_everything();
+	check_all();
+}
+
+/** alloc returns NULL when nothing fits and changes nothing; bad order too. */
+static void test_alloc_fails_cleanly_when_empty(void **state)
+{
+	unsigned long got;
+	u64 h;
+
+	boot(&two_nodes);
+	assert_null(alloc_pages_node(0, MAX_PAGE_ORDER + 1, 0));
+	got = exhaust(-1, GFP_KERNEL);
+	assert_int_equal(got, totalram_pages());
+	assert_int_equal(nr_free_pages(), 0);
+	check_all();
+	h = state_hash();
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
+		assert_null(alloc_pages_node(-1, o, GFP_KERNEL));
+		assert_null(alloc_pages_node(1, o, __GFP_MOVABLE));
+		assert_null(alloc_pages_node(0, o, __GFP_RECLAIMABLE | __GFP_THISNODE));
+	}
+	assert_int_equal(state_hash(), h);
+	free_everything();
+	check_all();
+	assert_int_equal(nr_free_pages(), totalram_pages());
+}
+
+/** should_fail(FAIL_PAGE_ALLOC) comes first: NULL, and nothing changed. */
+static void test_should_fail_injection(void **state)
+{
+	unsigned long calls, failures;
+	u64 h;
+
+	boot(&two_nodes);
+	h = state_hash();
+	calls = fail_site_calls(FAIL_PAGE_ALLOC);
+	failures = fail_site_failures(FAIL_PAGE_ALLOC);
+	fail_site_every(FAIL_PAGE_ALLOC, 1);
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
+		assert_null(alloc_pages_node(0, o, __GFP_ZERO | __GFP_MOVABLE));
+	assert_int_equal(fail_site_failures(FAIL_PAGE_ALLOC) - failures, MAX_PAGE_ORDER + 1);
+	assert_int_equal(state_hash(), h);
+	fail_site_every(FAIL_PAGE_ALLOC, 0);
+	/* the 2nd call from now fails, once */
+	fail_nth_set(2);
+	alloc_tracked(0, 0, __GFP_MOVABLE);
+	assert_null(alloc_pages_node(0, 0, __GFP_MOVABLE));
+	alloc_tracked(0, 0, __GFP_MOVABLE);
+	fail_nth_set(0);
+	assert_true(fail_site_calls(FAIL_PAGE_ALLOC) > calls);
+	check_all();
+	free_everything();
+	assert_int_equal(state_hash(), h);
+}
+
+/** __GFP_ZERO clears the pages through __va(). */
+static void test_gfp_zero(void **state)
+{
+	struct page *page;
+	u8 *p;
+
+	fake_sparse_back_data = true;
+	boot(&two_nodes);
+	page = alloc_pages_node(0, 2, 0);
+	assert_non_null(page);
+	p = __va((phys_addr_t)page_to_pfn(page) << PAGE_SHIFT);
+	memset(p, 0xa5, 4 * P);
+	free_pages(page, 2);
+	page = alloc_tracked(0, 2, __GFP_ZERO);
+	assert_ptr_equal(__va((phys_addr_t)page_to_pfn(page) << PAGE_SHIFT), p);
+	for (unsigned long i = 0; i < 4 * P; i++)
+		if (p[i])
+			fail_msg("byte %lu not cleared", i);
+	free_everything();
+	check_all();
+}
+
+/** __GFP_THISNODE stays on its node; otherwise other nodes serve. */
+static void test_nodes_thisnode_and_fallback(void **state)
+{
+	struct page *page;
+	unsigned long n1_free;
+
+	boot(&two_nodes);
+	page = alloc_tracked(1, 0, __GFP_THISNODE);
+	assert_int_equal(page_to_nid(page), 1);
+	assert_null(alloc_pages_node(2, 0, __GFP_THISNODE));
+	assert_null(alloc_pages_node(MAX_NUMNODES, 0, 0));
+	page = alloc_tracked(2, 0, 0);			/* offline node: another serves */
+	assert_true(page_to_nid(page) <= 1);
+	page = alloc_tracked(-1, 0, __GFP_THISNODE);	/* no node: the first one */
+	assert_int_equal(page_to_nid(page), 0);
+	exhaust(0, __GFP_THISNODE);
+	assert_int_equal(zone_of(0, ZONE_NORMAL)->free_pages, 0);
+	n1_free = zone_of(1, ZONE_NORMAL)->free_pages;
+	assert_true(n1_free > 0);
+	assert_null(alloc_pages_node(0, 0, __GFP_THISNODE));
+	page = alloc_tracked(0, 0, 0);
+	assert_int_equal(page_to_nid(page), 1);
+	check_all();
+	free_everything();
+	check_all();
+}
+
+/*
+ * Move R3 (node 1's last memory) to ZONE_MOVABLE before the handover, as
+ * memory onlined movable would be: MOVABLE at the node's end.
+ */
+static void boot_with_movable(void)
+{
+	unsigned long start = pfn_of(B + 4 * S), end = pfn_of(B + 4 * S + S / 2);
+	struct zone *normal, *movable;
+
+	cur = &two_nodes;
+	memblock_setup(&two_nodes);
+	sparse_init();
+	free_area_init();
+	normal = zone_of(1, ZONE_NORMAL);
+	movable = zone_of(1, ZONE_MOVABLE);
+	normal->spanned_pages = pfn_of(B + 3 * S) - normal->zone_start_pfn;
+	normal->present_pages -= end - start;
+	movable->zone_start_pfn = start;
+	movable->spanned_pages = end - start;
+	movable->present_pages = end - start;
+	for (unsigned long pfn = start; pfn < end; pfn++)
+		set_page_links(pfn_to_page(pfn), ZONE_MOVABLE, 1);
+	memblock_free_all();
+	model_init();
+	for (unsigned long pfn = start; pfn < end; pfn++)
+		expect_zone[pfn - lo_pfn] = 1 * MAX_NR_ZONES + ZONE_MOVABLE;
+}
+
+/** Movable requests try ZONE_MOVABLE first; others never use it. */
+static void test_zone_movable_zonelist(void **state)
+{
+	struct zone *movable = zone_of(1, ZONE_MOVABLE);
+	struct page *page;
+
+	boot_with_movable();
+	check_all();
+	assert_int_equal(movable->managed_pages, S / 2 / P);
+	page = alloc_tracked(1, 0, __GFP_MOVABLE);
+	assert_ptr_equal(page_zone(page), movable);
+	exhaust(1, __GFP_THISNODE);
+	assert_int_equal(movable->free_pages, S / 2 / P - 1);
+	assert_int_equal(zone_of(1, ZONE_NORMAL)->free_pages, 0);
+	page = alloc_tracked(1, 0, __GFP_MOVABLE | __GFP_THISNODE);
+	assert_ptr_equal(page_zone(page), movable);
+	check_all();
+	free_everything();
+	check_all();
+}
+
+/* ---- fallback and stealing ---- */
+
+/** An unmovable request with only movable blocks steals a whole MAX block's pageblocks. */
+static void test_fallback_steals_large_block(void **state)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	unsigned long pbs_per_max = 1UL << (MAX_PAGE_ORDER - pageblock_order);
+	unsigned long total_pbs = 2 * pbs_per_max;
+	struct page *page;
+
+	boot(&small);
+	assert_int_equal(count_pageblocks(zone, MIGRATE_MOVABLE), total_pbs);
+	page = alloc_tracked(0, 0, GFP_KERNEL);
+	assert_int_equal(zone->nr_stolen, pbs_per_max);
+	assert_int_equal(count_pageblocks(zone, MIGRATE_UNMOVABLE), pbs_per_max);
+	assert_int_equal(count_pageblocks(zone, MIGRATE_MOVABLE), pbs_per_max);
+	assert_int_equal(get_pageblock_migratetype(page_to_pfn(page)), MIGRATE_UNMOVABLE);
+	assert_int_equal(free_on(zone, MIGRATE_UNMOVABLE), MAX_BLOCK - 1);
+	check_all();
+	/* the next one finds an unmovable block: no more stealing */
+	alloc_tracked(0, 3, GFP_KERNEL);
+	assert_int_equal(zone->nr_stolen, pbs_per_max);
+	/* reclaimable falls back to unmovable first */
+	page = alloc_tracked(0, 0, __GFP_RECLAIMABLE);
+	assert_int_equal(get_pageblock_migratetype(page_to_pfn(page)), MIGRATE_RECLAIMABLE);
+	check_all();
+	free_everything();
+	check_all();
+}
+
+/*
+ * Fill the small layout with order-0 pages of @gfp, then free every other
+ * page of pageblock 0 (which then holds only order-0 free blocks of the
+ * pageblock's type).
+ */
+static void fill_and_punch(gfp_t gfp)
+{
+	unsigned long base = pfn_of(B);
+	struct page *page;
+
+	while ((page = alloc_pages_node(0, 0, gfp)))
+		track(page, 0);
+	assert_int_equal(nr_allocs, 2 * MAX_BLOCK);
+	for (unsigned long pfn = base; pfn < base + PB; pfn += 2)
+		untrack_free(find_alloc(pfn));
+	check_all();
+}
+
+/** An unmovable request claims a pageblock of small movable blocks whole. */
+static void test_fallback_claims_pageblock(void **state)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	unsigned long stolen, base = pfn_of(B);
+	struct page *page;
+
+	if (pageblock_order == 0)
+		skip();
+	boot(&small);
+	/* Movable order-0 allocations: every block they split stays movable. */
+	for (unsigned long i = 0; i < 2 * MAX_BLOCK; i++)
+		alloc_tracked(0, 0, __GFP_MOVABLE);
+	assert_int_equal(zone->nr_stolen, 0);
+	for (unsigned long pfn = base; pfn < base + PB; pfn += 2)
+		untrack_free(find_alloc(pfn));
+	assert_int_equal(free_on(zone, MIGRATE_MOVABLE), PB / 2);
+	stolen = zone->nr_stolen;
+	page = alloc_tracked(0, 0, GFP_KERNEL);
+	assert_int_equal(zone->nr_stolen, stolen + 1);
+	assert_int_equal(get_pageblock_migratetype(base), MIGRATE_UNMOVABLE);
+	assert_true(page_to_pfn(page) >= base && page_to_pfn(page) < base + PB);
+	assert_int_equal(free_on(zone, MIGRATE_UNMOVABLE), PB / 2 - 1);
+	assert_int_equal(free_on(zone, MIGRATE_MOVABLE), 0);
+	assert_int_equal(count_pageblocks(zone, MIGRATE_UNMOVABLE), 1);
+	check_all();
+	free_everything();
+	check_all();
+}
+
+/** A small movable request takes one piece of an unmovable pageblock and claims nothing. */
+static void test_fallback_movable_takes_single_page(void **state)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	unsigned long stolen, base = pfn_of(B);
+	struct page *page;
+
+	if (pageblock_order < 2)
+		skip();
+	boot(&small);
+	fill_and_punch(GFP_KERNEL);		/* every pageblock unmovable now */
+	assert_int_equal(count_pageblocks(zone, MIGRATE_UNMOVABLE), 2 * MAX_BLOCK / PB);
+	stolen = zone->nr_stolen;
+	page = alloc_tracked(0, 0, __GFP_MOVABLE);
+	assert_true(page_to_pfn(page) >= base && page_to_pfn(page) < base + PB);
+	assert_int_equal(zone->nr_stolen, stolen);
+	assert_int_equal(get_pageblock_migratetype(base), MIGRATE_UNMOVABLE);
+	assert_int_equal(free_on(zone, MIGRATE_UNMOVABLE), PB / 2 - 1);
+	check_all();
+	free_everything();
+	check_all();
+}
+
+/** A movable request of at least half a pageblock claims the pageblock. */
+static void test_fallback_movable_claims_at_half_pageblock(void **state)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	unsigned int order = pageblock_order / 2;
+	unsigned long stolen, base = pfn_of(B);
+	struct page *page;
+
+	boot(&small);
+	exhaust(0, GFP_KERNEL);		/* order MAX_PAGE_ORDER blocks, all unmovable */
+	/* break the first block down to order-0 allocations */
+	untrack_free(find_alloc(base));
+	for (unsigned long i = 0; i < MAX_BLOCK; i++)
+		alloc_tracked(0, 0, GFP_KERNEL);
+	/* free an aligned order-@order run in pageblock 0, and one lone page in pageblock 0 */
+	for (unsigned long pfn = base; pfn < base + (1UL << order); pfn++)
+		untrack_free(find_alloc(pfn));
+	if (PB > 2 * (1UL << order))
+		untrack_free(find_alloc(base + PB - 1));
+	check_all();
+	stolen = zone->nr_stolen;
+	page = alloc_tracked(0, order, __GFP_MOVABLE);
+	assert_int_equal(page_to_pfn(page), base);
+	assert_int_equal(zone->nr_stolen, stolen + 1);
+	assert_int_equal(get_pageblock_migratetype(base), MIGRATE_MOVABLE);
+	assert_int_equal(free_on(zone, MIGRATE_UNMOVABLE), 0);
+	assert_int_equal(free_on(zone, MIGRATE_MOVABLE), PB > 2 * (1UL << order) ? 1 : 0);
+	check_all();
+	free_everything();
+	check_all();
+}
+
+/** A movable request that may not claim splits the smallest fallback block, not the largest. */
+static void test_fallback_movable_prefers_smallest(void **state)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	unsigned long base = pfn_of(B), big;
+	unsigned int order;
+	struct page *page;
+
+	pageblock_order = MAX_PAGE_ORDER - 1;	/* two pageblocks in a MAX block */
+	if (pageblock_order < 4)
+		skip();
+	boot(&small);
+	big = base + PB;
+	order = pageblock_order / 2 - 1;	/* too small to claim */
+	exhaust(0, GFP_KERNEL);
+	untrack_free(find_alloc(base));
+	for (unsigned long i = 0; i < MAX_BLOCK; i++)
+		alloc_tracked(0, 0, GFP_KERNEL);
+	/* pageblock 0: one free page; pageblock 1: a free block of @order */
+	untrack_free(find_alloc(base + 1));
+	for (unsigned long pfn = big; pfn < big + (1UL << order); pfn++)
+		untrack_free(find_alloc(pfn));
+	check_all();
+	page = alloc_tracked(0, 0, __GFP_MOVABLE);
+	assert_int_equal(page_to_pfn(page), base + 1);
+	assert_true(PageBuddy(pfn_to_page(big)));
+	assert_int_equal(pfn_to_page(big)->private, order);
+	assert_int_equal(count_pageblocks(zone, MIGRATE_MOVABLE), 0);
+	check_all();
+	free_everything();
+	check_all();
+}
+
+/* ---- isolation ---- */
+
+/*
+ * On the small layout with pageblock_order = MAX_PAGE_ORDER - 1 (4K's
+ * default), each MAX block spans two pageblocks. Isolate half @half of
+ * the first one.
+ */
+static void isolate_half(unsigned int half)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	unsigned long base = pfn_of(B), iso, other, managed;
+
+	pageblock_order = MAX_PAGE_ORDER - 1;
+	iso = base + half * PB;
+	other = base + (1 - half) * PB;
+	boot(&small);
+	managed = zone->managed_pages;
+	assert_int_equal(pfn_to_page(base)->private, MAX_PAGE_ORDER);
+	assert_int_equal(set_migratetype_isolate(iso, iso + PB), 0);
+	assert_int_equal(get_pageblock_migratetype(iso), MIGRATE_ISOLATE);
+	assert_int_equal(get_pageblock_migratetype(other), MIGRATE_MOVABLE);
+	assert_true(PageBuddy(pfn_to_page(iso)));
+	assert_int_equal(pfn_to_page(iso)->private, pageblock_order);
+	assert_true(PageBuddy(pfn_to_page(other)));
+	assert_int_equal(pfn_to_page(other)->private, pageblock_order);
+	assert_int_equal(free_on(zone, MIGRATE_ISOLATE), PB);
+	assert_int_equal(zone->free_pages, managed - PB);
+	assert_int_equal(nr_free_pages(), managed - PB);
+	check_all();
+	/* everything else can be allocated, never the isolated pageblock */
+	assert_int_equal(exhaust(-1, __GFP_MOVABLE), managed - PB);
+	exhaust(-1, GFP_KERNEL);
+	for (size_t i = 0; i < nr_allocs; i++)
+		assert_false(allocs[i].pfn >= iso && allocs[i].pfn < iso + PB);
+	check_all();
+	free_everything();		/* frees, then undoes nothing: not tracked */
+	check_all();
+	undo_isolate_page_range(iso, iso + PB);
+	assert_int_equal(get_pageblock_migratetype(iso), MIGRATE_MOVABLE);
+	assert_int_equal(pfn_to_page(base)->private, MAX_PAGE_ORDER);
+	assert_int_equal(zone->free_pages, managed);
+	check_all();
+}
+
+/** An order-MAX free block spanning two pageblocks, isolated in its first half. */
+static void test_isolate_first_half_of_max_block(void **state)
+{
+	isolate_half(0);
+}
+
+/** ... and in its second half. */
+static void test_isolate_second_half_of_max_block(void **state)
+{
+	isolate_half(1);
+}
+
+/** Bad ranges: -EINVAL; an isolated pageblock in the range: -EBUSY; nothing changed. */
+static void test_isolate_errors(void **state)
+{
+	unsigned long nb = pfn_of(B + 2 * S + 5 * P), s1 = pfn_of(B + S);
+	u64 h;
+
+	boot(&two_nodes);
+	h = state_hash();
+	assert_int_equal(set_migratetype_isolate(s1 + 1, s1 + PB), -EINVAL);
+	assert_int_equal(set_migratetype_isolate(s1, s1 + PB + 1), -EINVAL);
+	assert_int_equal(set_migratetype_isolate(s1, s1), -EINVAL);
+	assert_int_equal(set_migratetype_isolate(s1 + PB, s1), -EINVAL);
+	/* across the node boundary */
+	assert_int_equal(set_migratetype_isolate(ALIGN_DOWN(nb, PB) - PB, ALIGN(nb, PB) + PB),
+			 -EINVAL);
+	/* the absent section */
+	assert_int_equal(set_migratetype_isolate(pfn_of(B + 3 * S), pfn_of(B + 3 * S) + PB),
+			 -EINVAL);
+	assert_int_equal(set_migratetype_isolate(pfn_of(B + 3 * S) - PB, pfn_of(B + 3 * S) + PB),
+			 -EINVAL);
+	/* beyond the memory */
+	assert_int_equal(set_migratetype_isolate(pfn_of(B + 8 * S), pfn_of(B + 8 * S) + PB), -EINVAL);
+	assert_int_equal(state_hash(), h);
+	assert_int_equal(set_migratetype_isolate(s1, s1 + PB), 0);
+	h = state_hash();
+	assert_int_equal(set_migratetype_isolate(s1, s1 + PB), -EBUSY);
+	assert_int_equal(set_migratetype_isolate(s1 - PB, s1 + PB), -EBUSY);
+	assert_int_equal(state_hash(), h);
+	check_all();
+	undo_isolate_page_range(s1, s1 + PB);
+	check_all();
+}
+
+/*
+ * Pages freed into an isolated pageblock go to MIGRATE_ISOLATE and are not
+ * handed out; a freed block that covers isolated and other pageblocks is
+ * split between them.
+ */
+static void test_isolate_then_free(void **state)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	unsigned long pb, order, inside;
+	size_t i;
+
+	boot(&two_nodes);
+	pb = ALIGN(pfn_of(B + S / 2), PB);
+	exhaust(0, __GFP_MOVABLE | __GFP_THISNODE);
+	assert_int_equal(zone->free_pages, 0);
+	assert_int_equal(set_migratetype_isolate(pb, pb + PB), 0);
+	for (i = 0; i < nr_allocs; i++)
+		if (allocs[i].pfn <= pb && pb < allocs[i].pfn + (1UL << allocs[i].order))
+			break;
+	assert_true(i < nr_allocs);
+	order = allocs[i].order;
+	inside = min(1UL << order, PB);
+	untrack_free(i);
+	assert_int_equal(zone->free_pages, (1UL << order) - inside);
+	assert_int_equal(free_on(zone, MIGRATE_ISOLATE), inside);
+	check_all();
+	i = nr_allocs;
+	exhaust(-1, __GFP_MOVABLE);
+	for (; i < nr_allocs; i++)
+		assert_false(allocs[i].pfn >= pb && allocs[i].pfn < pb + PB);
+	assert_int_equal(free_on(zone, MIGRATE_ISOLATE), inside);
+	free_everything();
+	undo_isolate_page_range(pb, pb + PB);
+	check_all();
+	assert_int_equal(nr_free_pages(), totalram_pages());
+}
+
+/** Isolated neighbours merge; undoing one splits the block at the edge again. */
+static void test_isolate_neighbours_undo_one(void **state)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	unsigned long base = pfn_of(B), mid = base + MAX_BLOCK / 2;
+
+	if (MAX_PAGE_ORDER < 2)
+		skip();
+	pageblock_order = MAX_PAGE_ORDER - 2;
+	boot(&small);
+	assert_int_equal(set_migratetype_isolate(base, mid), 0);
+	assert_int_equal(set_migratetype_isolate(mid, base + MAX_BLOCK), 0);
+	/* both halves isolated: one isolated MAX block */
+	assert_int_equal(pfn_to_page(base)->private, MAX_PAGE_ORDER);
+	assert_int_equal(free_on(zone, MIGRATE_ISOLATE), MAX_BLOCK);
+	check_all();
+	undo_isolate_page_range(base, mid);
+	assert_true(PageBuddy(pfn_to_page(base)));
+	assert_int_equal(pfn_to_page(base)->private, MAX_PAGE_ORDER - 1);
+	assert_true(PageBuddy(pfn_to_page(mid)));
+	assert_int_equal(pfn_to_page(mid)->private, MAX_PAGE_ORDER - 1);
+	assert_int_equal(get_pageblock_migratetype(base), MIGRATE_MOVABLE);
+	assert_int_equal(get_pageblock_migratetype(mid), MIGRATE_ISOLATE);
+	assert_int_equal(free_on(zone, MIGRATE_ISOLATE), MAX_BLOCK / 2);
+	check_all();
+	undo_isolate_page_range(mid, base + MAX_BLOCK);
+	assert_int_equal(pfn_to_page(base)->private, MAX_PAGE_ORDER);
+	check_all();
+}
+
+/** Isolating a pageblock in the middle of a MAX block splits it at both edges. */
+static void test_isolate_middle_splits_both_edges(void **state)
+{
+	unsigned long base = pfn_of(B), pb = base + MAX_BLOCK / 4;
+
+	if (MAX_PAGE_ORDER < 2)
+		skip();
+	pageblock_order = MAX_PAGE_ORDER - 2;
+	boot(&small);
+	assert_int_equal(set_migratetype_isolate(pb, pb + PB), 0);
+	assert_int_equal(pfn_to_page(base)->private, pageblock_order);
+	assert_int_equal(pfn_to_page(pb)->private, pageblock_order);
+	assert_int_equal(pfn_to_page(base + MAX_BLOCK / 2)->private, MAX_PAGE_ORDER - 1);
+	check_all();
+	undo_isolate_page_range(pb, pb + PB);
+	assert_int_equal(pfn_to_page(base)->private, MAX_PAGE_ORDER);
+	check_all();
+}
+
+/** undo gives back the migratetype the pageblock had, not just MOVABLE. */
+static void test_undo_restores_old_type(void **state)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	struct page *page;
+	unsigned long pb;
+
+	boot(&small);
+	page = alloc_tracked(0, 0, GFP_KERNEL);		/* steals: unmovable */
+	pb = pageblock_start_pfn(page_to_pfn(page));
+	assert_int_equal(get_pageblock_migratetype(pb), MIGRATE_UNMOVABLE);
+	assert_int_equal(set_migratetype_isolate(pb, pb + PB), 0);
+	assert_int_equal(count_pageblocks(zone, MIGRATE_ISOLATE), 1);
+	check_all();
+	undo_isolate_page_range(pb, pb + PB);
+	assert_int_equal(get_pageblock_migratetype(pb), MIGRATE_UNMOVABLE);
+	assert_int_equal(count_pageblocks(zone, MIGRATE_ISOLATE), 0);
+	check_all();
+	free_everything();
+	check_all();
+}
+
+/* ---- random sequences ---- */
+
+static u64 rng_state;
+
+static u64 rnd(void)
+{
+	u64 z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* What a random sequence did, so that a run shows it exercised each path. */
+static struct {
+	unsigned long allocs, failed, isolated, busy, invalid, undone;
+} stats;
+
+static unsigned int random_order(void)
+{
+	unsigned int r = rnd() % 10;
+
+	if (r < 6)
+		return rnd() % 3;
+	if (r < 9)
+		return rnd() % (pageblock_order + 1);
+	return rnd() % (MAX_PAGE_ORDER + 1);
+}
+
+/* NULL is right only if no block of @order is free where the request may look. */
+static void check_alloc_failure(int nid, unsigned int order, gfp_t gfp)
+{
+	for (int n = 0; n < MAX_NUMNODES; n++) {
+		if ((gfp & __GFP_THISNODE) && n != (nid < 0 ? 0 : nid))
+			continue;
+		if (!NODE_DATA(n)->online)
+			continue;
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			if (z == ZONE_MOVABLE && !(gfp & __GFP_MOVABLE))
+				continue;
+			for (unsigned int o = order; o <= MAX_PAGE_ORDER; o++)
+				for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+					if (!list_empty(&zone_of(n, z)->free_area[o].free_list[mt]))
+						fail_msg("order %u gfp %#x node %d failed, but node %d zone %d has a free order-%u block",
+							 order, gfp, nid, n, z, o);
+		}
+	}
+}
+
+static void random_alloc(void)
+{
+	static const gfp_t types[] = { GFP_KERNEL, __GFP_MOVABLE, __GFP_RECLAIMABLE };
+	unsigned int order = random_order();
+	gfp_t gfp = types[rnd() % 3] | (rnd() % 3 == 0 ? __GFP_THISNODE : 0);
+	int nid = (int)(rnd() % 4) - 1;
+	struct page *page = alloc_pages_node(nid, order, gfp);
+	unsigned long pfn;
+
+	if (!page) {
+		check_alloc_failure(nid, order, gfp);
+		stats.failed++;
+		return;
+	}
+	stats.allocs++;
+	pfn = page_to_pfn(page);
+	for (unsigned long i = 0; i < (1UL << order); i += PB)
+		assert_false(pageblock_isolated(pfn + i));
+	if (gfp & __GFP_THISNODE)
+		assert_int_equal(page_to_nid(page), nid < 0 ? 0 : nid);
+	if (!(gfp & __GFP_MOVABLE))
+		assert_int_equal(page_zonenum(page), ZONE_NORMAL);
+	track(page, order);
+}
+
+static bool range_isolated(unsigned long start, unsigned long end)
+{
+	for (int i = 0; i < nr_isos; i++)
+		if (start < isos[i].end && isos[i].start < end)
+			return true;
+	return false;
+}
+
+static void random_isolate(void)
+{
+	struct zone *zone = zone_of((int)(rnd() % 2), ZONE_NORMAL);
+	unsigned long first = ALIGN(zone->zone_start_pfn, PB);
+	unsigned long last = ALIGN_DOWN(zone_end_pfn(zone), PB);
+	unsigned long start, end;
+	bool any_valid = false;
+	int expect = 0, ret;
+
+	if (nr_isos == ARRAY_SIZE(isos) || last <= first)
+		return;
+	start = first + (rnd() % ((last - first) / PB)) * PB;
+	end = min(last, start + (1 + rnd() % 4) * PB);
+	for (unsigned long pfn = start; pfn < end; pfn += PB)
+		if (!__pfn_to_section(pfn)->pageblock_mt)
+			expect = -EINVAL;
+	for (unsigned long pfn = start; pfn < end && !any_valid; pfn++)
+		any_valid = pfn_valid(pfn);
+	if (!any_valid)
+		expect = -EINVAL;
+	if (!expect && range_isolated(start, end))
+		expect = -EBUSY;
+	ret = set_migratetype_isolate(start, end);
+	assert_int_equal(ret, expect);
+	stats.isolated += !ret;
+	stats.busy += ret == -EBUSY;
+	stats.invalid += ret == -EINVAL;
+	if (!ret)
+		isos[nr_isos++] = (struct iso_range){ start, end };
+}
+
+static void random_undo(void)
+{
+	int i;
+
+	if (!nr_isos)
+		return;
+	i = rnd() % nr_isos;
+	undo_isolate_page_range(isos[i].start, isos[i].end);
+	for (unsigned long pfn = isos[i].start; pfn < isos[i].end; pfn += PB)
+		assert_false(pageblock_isolated(pfn));
+	isos[i] = isos[--nr_isos];
+	stats.undone++;
+}
+
+static u64 test_seed(void)
+{
+	const char *s = getenv("HOTMM_SEED");
+
+	return s ? strtoull(s, NULL, 0) : (u64)time(NULL) ^ ((u64)clock() << 20);
+}
+
+/*
+ * The free lists' heads and the counters only: O(free blocks), for the
+ * steps between two full checks.
+ */
+static void check_lists_quick(void)
+{
+	for_each_online_node(nid) {
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = zone_of(nid, z);
+			unsigned long free = 0;
+
+			for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
+				unsigned long n = 0;
+
+				for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+					struct page *page;
+
+					list_for_each_entry(page, &zone->free_area[o].free_list[mt], lru) {
+						unsigned long pfn = page_to_pfn(page);
+
+						assert_true(PageBuddy(page));
+						assert_int_equal(page->private, o);
+						assert_int_equal(get_pageblock_migratetype(pfn), mt);
+						assert_ptr_equal(page_zone(page), zone);
+						n++;
+						free += mt == MIGRATE_ISOLATE ? 0 : 1UL << o;
+					}
+				}
+				assert_int_equal(n, zone->free_area[o].nr_free);
+			}
+			assert_int_equal(free, zone->free_pages);
+		}
+	}
+}
+
+/*
+ * @steps random operations: the quick check after each, the full one
+ * (every page) about every 16384 pages' worth of steps and at the end.
+ */
+static void random_sequence(const char *what, unsigned int steps)
+{
+	unsigned long every = max(1UL, span / 16384), stolen = 0;
+	u64 seed = test_seed();
+
+	memset(&stats, 0, sizeof(stats));
+	rng_state = seed;
+	print_message("%s: seed %llu (HOTMM_SEED=%llu repeats it), pageblock_order %u\n", what,
+		      (unsigned long long)seed, (unsigned long long)seed, pageblock_order);
+	for (unsigned int step = 0; step < steps; step++) {
+		unsigned int r = rnd() % 100;
+
+		if (r < 50) {
+			random_alloc();
+		} else if (r < 88) {
+			if (nr_allocs)
+				untrack_free(rnd() % nr_allocs);
+		} else if (r < 93) {
+			random_isolate();
+		} else if (r < 98) {
+			random_undo();
+		} else if (r < 99) {
+			/* a burst: fill memory, then free a random half */
+			exhaust(-1, (gfp_t)(rnd() % 3));
+			for (size_t n = nr_allocs / 2; n; n--)
+				untrack_free(rnd() % nr_allocs);
+		} else {
+			for (size_t n = nr_allocs / 2; n; n--)
+				untrack_free(rnd() % nr_allocs);
+		}
+		if (step % every == 0)
+			check_all();
+		else
+			check_lists_quick();
+	}
+	free_everything();
+	check_all();
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			assert_int_equal(zone_of(nid, z)->free_pages, zone_of(nid, z)->managed_pages);
+	assert_int_equal(nr_free_pages(), totalram_pages());
+	for_each_online_node(nid)
+		stolen += zone_of(nid, ZONE_NORMAL)->nr_stolen;
+	print_message("  %lu allocations (%lu failed), %lu isolations (%lu busy, %lu invalid), "
+		      "%lu undone, %lu pageblocks stolen\n", stats.allocs, stats.failed,
+		      stats.isolated, stats.busy, stats.invalid, stats.undone, stolen);
+	assert_true(stats.allocs && stats.failed && stats.isolated && stats.undone && stolen);
+}
+
+static void test_random_default_pageblock(void **state)
+{
+	boot(&two_nodes);
+	random_sequence("two nodes", 1500);
+}
+
+/** pageblock_order three below MAX_PAGE_ORDER: eight pageblocks per MAX block. */
+static void test_random_small_pageblock(void **state)
+{
+	pageblock_order = MAX_PAGE_ORDER - 3;
+	boot(&two_nodes);
+	random_sequence("two nodes, small pageblocks", 1500);
+}
+
+static void test_random_subsections(void **state)
+{
+	fake_sparse_subsections = true;
+	pageblock_order = MAX_PAGE_ORDER - 1;
+	boot(&two_nodes);
+	random_sequence("two nodes, subsections", 800);
+}
+
+static void test_random_small_layout(void **state)
+{
+	boot(&small);
+	random_sequence("small", 1500);
+}
+
+#define T(f)	cmocka_unit_test_teardown(f, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_defaults),
+		T(test_boot_nodes_and_zones),
+		T(test_boot_reserved_stay_reserved),
+		T(test_no_merge_across_node_boundary),
+		T(test_no_merge_across_hole),
+		T(test_partial_section_subsections),
+		T(test_alloc_splits_smallest),
+		T(test_alloc_fails_cleanly_when_empty),
+		T(test_should_fail_injection),
+		T(test_gfp_zero),
+		T(test_nodes_thisnode_and_fallback),
+		T(test_zone_movable_zonelist),
+		T(test_fallback_steals_large_block),
+		T(test_fallback_claims_pageblock),
+		T(test_fallback_movable_takes_single_page),
+		T(test_fallback_movable_claims_at_half_pageblock),
+		T(test_fallback_movable_prefers_smallest),
+		T(test_isolate_first_half_of_max_block),
+		T(test_isolate_second_half_of_max_block),
+		T(test_isolate_errors),
+		T(test_isolate_then_free),
+		T(test_isolate_neighbours_undo_one),
+		T(test_isolate_middle_splits_both_edges),
+		T(test_undo_restores_old_type),
+		T(test_random_default_pageblock),
+		T(test_random_small_pageblock),
+		T(test_random_subsections),
+		T(test_random_small_layout),
+	};
+
+	/* HOTMM_TEST=pattern runs a subset (cmocka's glob). */
+	if (getenv("HOTMM_TEST"))
+		cmocka_set_test_filter(getenv("HOTMM_TEST"));
+	return cmocka_run_group_tests_name("page_alloc (" PAGE_SIZE_NAME ")", tests, NULL, NULL);
+}
