@@ -63,6 +63,8 @@ static int cmd_memblock(int argc, char **argv)
 		return shell_usage(argv[0]);
 	print_type("memory", &memblock.memory);
 	print_type("reserved", &memblock.reserved);
+	if (memblock.held.cnt)
+		print_type("held back by mem=", &memblock.held);
 	return 0;
 }
 SHELL_CMD(memblock, cmd_memblock, "", "memblock's memory and reserved lists");

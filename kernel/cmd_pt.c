@@ -72,8 +72,8 @@ static int cmd_ptdump(int argc, char **argv)
 		return shell_usage(argv[0]);
 	ptdump_walk(&swapper_pg, TTBR1_START, ~0UL, print_range, &s);
 	wx = ptdump_wx_pages(&swapper_pg, TTBR1_START, ~0UL, &first);
-	printk("table pages: %lu from memblock (linear map %lu, image %lu)\n",
-	       memblock_pgtable_alloc.nr_tables, mmu_stats.linear_tables, mmu_stats.image_tables);
+	printk("kernel table pages: %lu (boot linear map %lu, image %lu)\n",
+	       kernel_pgtable_alloc.nr_tables, mmu_stats.linear_tables, mmu_stats.image_tables);
 	if (wx)
 		printk("W+X pages: %llu (first at 0x%016llx)\n", (unsigned long long)wx,
 		       (unsigned long long)first);

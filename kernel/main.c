@@ -12,6 +12,7 @@
 #include <drivers/pl011.h>
 #include <kernel/boot.h>
 #include <kernel/panic.h>
+#include <kernel/params.h>
 #include <kernel/printk.h>
 #include <kernel/setup.h>
 #include <kernel/shell.h>
@@ -20,6 +21,8 @@
 #include <mm/fixmap.h>
 #include <mm/memblock.h>
 #include <mm/mmu.h>
+#include <mm/page_alloc.h>
+#include <mm/sparse.h>
 
 struct dt_info dt;
 u64 boot_to_prompt_us;
@@ -56,6 +59,7 @@ static void setup_dt(void)
 		panic("%s", fdt_error());
 	if (dt.warning[0])
 		pr_warn("%s\n", dt.warning);
+	parse_boot_params(dt.bootargs);
 }
 
 static void reserve_or_panic(phys_addr_t base, u64 size, const char *name)
@@ -73,6 +77,8 @@ static void setup_memblock(void)
 	for (int i = 0; i < dt.nr_mem; i++)
 		if (memblock_add_node(dt.mem[i].base, dt.mem[i].size, dt.mem[i].nid))
 			panic("memblock: too many memory regions");
+	if (mem_limit && memblock_mem_limit_remove_map(mem_limit))
+		panic("memblock: cannot apply mem=");
 	reserve_or_panic(boot_info.image_pa, _end - _head, "kernel");
 	reserve_or_panic(boot_info.dtb_pa, dtb_size, "dtb");
 	for (int i = 0; i < dt.nr_rsv; i++) {
@@ -128,6 +134,10 @@ void start_kernel(void)
 	setup_dt();			/* stack guard, then the DT */
 	setup_memblock();		/* memory and reservations */
 	paging_init();			/* final tables: linear map, W^X, TTBR0 off */
+	sparse_init();			/* sections and the memmap (vmemmap) */
+	free_area_init();		/* nodes and zones */
+	memblock_free_all();		/* free memory to the buddy allocator */
+	after_bootmem = true;
 	setup_devices();		/* console, GIC, timer, PSCI */
 	arch_local_irq_enable();
 	print_banner();

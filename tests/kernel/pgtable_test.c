@@ -11,6 +11,8 @@
 #include <lib/errno.h>
 #include <mm/memblock.h>
 #include <mm/mmu.h>
+#include <mm/page_alloc.h>
+#include <mm/sparse.h>
 #include <mm/ptdump.h>
 
 #define SCRATCH_VA	(VMALLOC_START + 0x40000000UL)
@@ -20,7 +22,7 @@ static u32 data_ret_insn = 0xd65f03c0;
 
 static unsigned long tables_now(void)
 {
-	return memblock_pgtable_alloc.nr_tables;
+	return kernel_pgtable_alloc.nr_tables;
 }
 
 static int expect_unmapped(u64 va, u64 size)
@@ -34,22 +36,23 @@ static int expect_unmapped(u64 va, u64 size)
 
 SELFTEST(pgtable_wx_scratch_page_audited)
 {
-	phys_addr_t pa = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, "selftest");
+	struct page *page = alloc_pages_node(0, 0, GFP_KERNEL);
+	phys_addr_t pa = page ? (phys_addr_t)page_to_pfn(page) << PAGE_SHIFT : 0;
 	unsigned long tables = tables_now();
 	u64 first = 0, v;
 
 	ST_EXPECT(pa);
 	ST_EXPECT_EQ(ptdump_wx_pages(&swapper_pg, PAGE_OFFSET, ~0UL, NULL), 0);
 	ST_EXPECT_EQ(pgtable_map(&swapper_pg, SCRATCH_VA, pa, PAGE_SIZE, PAGE_KERNEL_EXEC,
-				 PGT_NO_BLOCKS, &memblock_pgtable_alloc), 0);
+				 PGT_NO_BLOCKS, &kernel_pgtable_alloc), 0);
 	ST_EXPECT_EQ(ptdump_wx_pages(&swapper_pg, PAGE_OFFSET, ~0UL, &first), 1);
 	ST_EXPECT(first == SCRATCH_VA);
 	ST_EXPECT_EQ(probe_read((void *)SCRATCH_VA, &v), 0);
-	ST_EXPECT_EQ(pgtable_unmap(&swapper_pg, SCRATCH_VA, PAGE_SIZE, &memblock_pgtable_alloc), 0);
+	ST_EXPECT_EQ(pgtable_unmap(&swapper_pg, SCRATCH_VA, PAGE_SIZE, &kernel_pgtable_alloc), 0);
 	ST_EXPECT_EQ(ptdump_wx_pages(&swapper_pg, PAGE_OFFSET, ~0UL, NULL), 0);
 	ST_EXPECT_EQ(expect_unmapped(SCRATCH_VA, PAGE_SIZE), 0);
 	ST_EXPECT_EQ(tables_now(), tables);
-	ST_EXPECT_EQ(memblock_phys_free(pa, PAGE_SIZE), 0);
+	free_pages(page, 0);
 	return 0;
 }
 
@@ -96,16 +99,16 @@ SELFTEST(pgtable_split_block_by_partial_unmap)
 		return -EOPNOTSUPP;
 	}
 	ST_EXPECT_EQ(pgtable_map(&swapper_pg, SCRATCH_VA, pa, block, PAGE_KERNEL,
-				 PGT_NO_CONT, &memblock_pgtable_alloc), 0);
+				 PGT_NO_CONT, &kernel_pgtable_alloc), 0);
 	ST_EXPECT_EQ(pgtable_walk(&swapper_pg, SCRATCH_VA, &w), 0);
 	ST_EXPECT_EQ(w.level, 2);
-	ST_EXPECT_EQ(pgtable_unmap(&swapper_pg, hole, PAGE_SIZE, &memblock_pgtable_alloc), 0);
+	ST_EXPECT_EQ(pgtable_unmap(&swapper_pg, hole, PAGE_SIZE, &kernel_pgtable_alloc), 0);
 	ST_EXPECT_EQ(expect_unmapped(hole, PAGE_SIZE), 0);
 	ST_EXPECT_EQ(pgtable_walk(&swapper_pg, SCRATCH_VA, &w), 0);
 	ST_EXPECT_EQ(w.level, 3);
 	ST_EXPECT_EQ(alias_matches(SCRATCH_VA, pa, 4 * PAGE_SIZE), 0);
 	ST_EXPECT_EQ(alias_matches(hole + PAGE_SIZE, pa + block / 2 + PAGE_SIZE, PAGE_SIZE), 0);
-	ST_EXPECT_EQ(pgtable_unmap(&swapper_pg, SCRATCH_VA, block, &memblock_pgtable_alloc), 0);
+	ST_EXPECT_EQ(pgtable_unmap(&swapper_pg, SCRATCH_VA, block, &kernel_pgtable_alloc), 0);
 	ST_EXPECT_EQ(expect_unmapped(SCRATCH_VA, 4 * PAGE_SIZE), 0);
 	ST_EXPECT_EQ(expect_unmapped(SCRATCH_VA + block - PAGE_SIZE, PAGE_SIZE), 0);
 	ST_EXPECT_EQ(tables_now(), tables);
@@ -122,17 +125,17 @@ SELFTEST(pgtable_cont_run_broken_by_partial_protect)
 	u64 v;
 
 	ST_EXPECT_EQ(pgtable_map(&swapper_pg, va, pa, run, PAGE_KERNEL, PGT_NO_BLOCKS,
-				 &memblock_pgtable_alloc), 0);
+				 &kernel_pgtable_alloc), 0);
 	ST_EXPECT_EQ(pgtable_walk(&swapper_pg, va + run - PAGE_SIZE, &w), 0);
 	ST_EXPECT(arch_pte_cont(w.pte, 3));
 	ST_EXPECT_EQ(pgtable_protect(&swapper_pg, va + PAGE_SIZE, PAGE_SIZE, PAGE_KERNEL_RO,
-				     &memblock_pgtable_alloc), 0);
+				     &kernel_pgtable_alloc), 0);
 	ST_EXPECT_EQ(pgtable_walk(&swapper_pg, va, &w), 0);
 	ST_EXPECT(!arch_pte_cont(w.pte, 3));
 	ST_EXPECT_EQ(probe_read((void *)(va + PAGE_SIZE), &v), 0);
 	ST_EXPECT_EQ(probe_write((void *)(va + PAGE_SIZE), v), -EFAULT);
 	ST_EXPECT_EQ(alias_matches(va, pa, run), 0);
-	ST_EXPECT_EQ(pgtable_unmap(&swapper_pg, va, run, &memblock_pgtable_alloc), 0);
+	ST_EXPECT_EQ(pgtable_unmap(&swapper_pg, va, run, &kernel_pgtable_alloc), 0);
 	ST_EXPECT_EQ(expect_unmapped(va, run), 0);
 	ST_EXPECT_EQ(tables_now(), tables);
 	return 0;
@@ -144,13 +147,13 @@ SELFTEST(pgtable_map_over_mapped_is_eexist)
 	unsigned long tables = tables_now();
 
 	ST_EXPECT_EQ(pgtable_map(&swapper_pg, SCRATCH_VA, pa, 2 * PAGE_SIZE, PAGE_KERNEL_RO,
-				 PGT_NO_BLOCKS, &memblock_pgtable_alloc), 0);
+				 PGT_NO_BLOCKS, &kernel_pgtable_alloc), 0);
 	ST_EXPECT_EQ(pgtable_map(&swapper_pg, SCRATCH_VA + PAGE_SIZE, pa, 2 * PAGE_SIZE,
-				 PAGE_KERNEL_RO, PGT_NO_BLOCKS, &memblock_pgtable_alloc), -EEXIST);
+				 PAGE_KERNEL_RO, PGT_NO_BLOCKS, &kernel_pgtable_alloc), -EEXIST);
 	/* The failed call took nothing: the page after the old range is still free. */
 	ST_EXPECT_EQ(expect_unmapped(SCRATCH_VA + 2 * PAGE_SIZE, PAGE_SIZE), 0);
 	ST_EXPECT_EQ(alias_matches(SCRATCH_VA, pa, 2 * PAGE_SIZE), 0);
-	ST_EXPECT_EQ(pgtable_unmap(&swapper_pg, SCRATCH_VA, 2 * PAGE_SIZE, &memblock_pgtable_alloc), 0);
+	ST_EXPECT_EQ(pgtable_unmap(&swapper_pg, SCRATCH_VA, 2 * PAGE_SIZE, &kernel_pgtable_alloc), 0);
 	ST_EXPECT_EQ(expect_unmapped(SCRATCH_VA, 2 * PAGE_SIZE), 0);
 	ST_EXPECT_EQ(tables_now(), tables);
 	return 0;

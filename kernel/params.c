@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Boot arguments (DESIGN §3). Each one has a parser that validates and sets
+ * its variable, and a printer for the `params` command. They are read once,
+ * before memblock and the memmap are set up.
+ */
+#include <arch/sparsemem.h>
+#include <kernel/params.h>
+#include <kernel/printk.h>
+#include <kernel/shell.h>
+#include <lib/errno.h>
+#include <lib/parse.h>
+#include <lib/printf.h>
+#include <mm/fault_inject.h>
+#include <mm/mmzone.h>
+#include <mm/sparse.h>
+#include <mm/vmemmap.h>
+#include <string.h>
+
+u64 mem_limit;
+enum memmap_on_memory_mode memmap_on_memory = MEMMAP_ON_MEMORY_OFF;
+enum memhp_state memhp_default_state = MEMHP_ONLINE;
+
+static const char *const mom_names[] = { "off", "on", "force" };
+static const char *const memhp_names[] = { "online", "offline" };
+static unsigned long fail_block_every, fail_nth_value;
+
+struct boot_param {
+	const char *name;
+	/* Return 0, or -EINVAL after writing the reason into @why. */
+	int (*set)(const char *val, char *why, size_t len);
+	void (*show)(char *buf, size_t len);
+	bool given;
+};
+
+/* @val as one of @names; its index in *out. */
+static int set_choice(const char *val, const char *const *names, int n, int *out,
+		      char *why, size_t len)
+{
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(val, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	snprintf(why, len, "not one of the allowed values");
+	return -EINVAL;
+}
+
+static int set_mem(const char *val, char *why, size_t len)
+{
+	u64 v;
+
+	if (parse_size(val, &v) || v < (1UL << SECTION_SIZE_BITS)) {
+		snprintf(why, len, "a size of at least one section (%lu MiB)",
+			 (1UL << SECTION_SIZE_BITS) >> 20);
+		return -EINVAL;
+	}
+	mem_limit = v;
+	return 0;
+}
+
+static void show_mem(char *buf, size_t len)
+{
+	if (mem_limit)
+		snprintf(buf, len, "%llu MiB", (unsigned long long)(mem_limit >> 20));
+	else
+		snprintf(buf, len, "no limit");
+}
+
+#define CHOICE_PARAM(fn, var, names)						\
+static int set_##fn(const char *val, char *why, size_t len)			\
+{										\
+	int i, ret = set_choice(val, names, ARRAY_SIZE(names), &i, why, len);	\
+										\
+	if (!ret)								\
+		var = i;							\
+	return ret;								\
+}										\
+static void show_##fn(char *buf, size_t len)					\
+{										\
+	snprintf(buf, len, "%s", names[var]);					\
+}
+
+CHOICE_PARAM(mom, memmap_on_memory, mom_names)
+CHOICE_PARAM(memhp, memhp_default_state, memhp_names)
+CHOICE_PARAM(vmemmap, vmemmap_mode, vmemmap_mode_names)
+CHOICE_PARAM(altmap, altmap_fallback, altmap_fallback_names)
+
+/* pageblock <= section: a pageblock's pages share one section's flags. */
+static int set_pageblock_order(const char *val, char *why, size_t len)
+{
+	unsigned long long v;
+	unsigned int max = MAX_PAGE_ORDER;
+
+	if (kstrtoull(val, 0, &v) || v < 1 || v > max) {
+		snprintf(why, len, "an order from 1 to %u (MAX_PAGE_ORDER)", max);
+		return -EINVAL;
+	}
+	pageblock_order = v;
+	return 0;
+}
+
+static void show_pageblock_order(char *buf, size_t len)
+{
+	snprintf(buf, len, "%u (%lu KiB)", pageblock_order,
+		 (pageblock_nr_pages << PAGE_SHIFT) >> 10);
+}
+
+/* A memory block is a power-of-two number of sections, as in Linux. */
+static int set_memory_block_size(const char *val, char *why, size_t len)
+{
+	u64 v, section = 1UL << SECTION_SIZE_BITS;
+
+	if (parse_size(val, &v) || v < section || (v & (v - 1)) || v > (1ULL << 36)) {
+		snprintf(why, len, "a power of two from the section size (%llu MiB) to 64 GiB",
+			 (unsigned long long)(section >> 20));
+		return -EINVAL;
+	}
+	memory_block_size = v;
+	return 0;
+}
+
+static void show_memory_block_size(char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu MiB", (unsigned long long)(memory_block_size >> 20));
+}
+
+static int set_count(const char *val, unsigned long *out, char *why, size_t len)
+{
+	unsigned long long v;
+
+	if (kstrtoull(val, 0, &v)) {
+		snprintf(why, len, "a count (0 turns it off)");
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int set_fail_block(const char *val, char *why, size_t len)
+{
+	int ret = set_count(val, &fail_block_every, why, len);
+
+	if (!ret)
+		fail_site_every(FAIL_VMEMMAP_BLOCK, fail_block_every);
+	return ret;
+}
+
+static void show_fail_block(char *buf, size_t len)
+{
+	snprintf(buf, len, "%lu", fail_block_every);
+}
+
+static int set_fail_nth(const char *val, char *why, size_t len)
+{
+	int ret = set_count(val, &fail_nth_value, why, len);
+
+	if (!ret)
+		fail_nth_set(fail_nth_value);
+	return ret;
+}
+
+static void show_fail_nth(char *buf, size_t len)
+{
+	snprintf(buf, len, "%lu", fail_nth_value);
+}
+
+/* The PL011 early console is always on; the argument is accepted as Linux's. */
+static int set_earlycon(const char *val, char *why, size_t len)
+{
+	return 0;
+}
+
+static void show_earlycon(char *buf, size_t len)
+{
+	snprintf(buf, len, "pl011 (always)");
+}
+
+static struct boot_param params[] = {
+	{ .name = "mem", .set = set_mem, .show = show_mem },
+	{ .name = "memmap_on_memory", .set = set_mom, .show = show_mom },
+	{ .name = "vmemmap", .set = set_vmemmap, .show = show_vmemmap },
+	{ .name = "altmap_fallback", .set = set_altmap, .show = show_altmap },
+	{ .name = "memhp_default_state", .set = set_memhp, .show = show_memhp },
+	{ .name = "pageblock_order", .set = set_pageblock_order, .show = show_pageblock_order },
+	{ .name = "memory_block_size", .set = set_memory_block_size, .show = show_memory_block_size },
+	{ .name = "vmemmap_fail_block", .set = set_fail_block, .show = show_fail_block },
+	{ .name = "fail_nth", .set = set_fail_nth, .show = show_fail_nth },
+	{ .name = "earlycon", .set = set_earlycon, .show = show_earlycon },
+};
+
+static void set_param(char *name, char *val)
+{
+	char why[96] = "";
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(params); i++) {
+		struct boot_param *p = &params[i];
+
+		if (strcmp(name, p->name))
+			continue;
+		if (!val && p->set != set_earlycon) {
+			pr_warn("boot argument %s needs a value; default kept\n", name);
+		} else if (p->set(val ? val : "", why, sizeof(why))) {
+			pr_warn("boot argument %s=%s: expected %s; default kept\n", name, val, why);
+		} else {
+			p->given = true;
+		}
+		return;
+	}
+	pr_warn("unknown boot argument '%s' ignored\n", name);
+}
+
+void parse_boot_params(const char *cmdline)
+{
+	static char buf[1024];
+	char *args = buf, *name, *val;
+
+	strlcpy(buf, cmdline, sizeof(buf));
+	args = skip_spaces(args);
+	while (*args) {
+		args = next_arg(args, &name, &val);
+		if (*name)
+			set_param(name, val);
+	}
+}
+
+void print_boot_params(void)
+{
+	char value[48];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(params); i++) {
+		params[i].show(value, sizeof(value));
+		printk("  %-20s %-24s %s\n", params[i].name, value,
+		       params[i].given ? "(bootargs)" : "(default)");
+	}
+}
+
+static int cmd_params(int argc, char **argv)
+{
+	if (argc != 1)
+		return shell_usage(argv[0]);
+	print_boot_params();
+	return 0;
+}
+SHELL_CMD(params, cmd_params, "", "boot arguments hotmm knows, with their values");
