@@ -28,6 +28,14 @@ HOSTCC	:= gcc
 PYTHON	:= /usr/bin/python3
 
 B	:= build/$(PAGE_SIZE)
+# `make V=1` shows whole commands; otherwise one short line per step.
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @echo "  $(1)	$(2)"
+endif
 FDT	:= build/deps/libfdt/usr
 LIBFDT	:= $(FDT)/lib/aarch64-linux-gnu/libfdt.a
 VERSION	:= $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
@@ -40,6 +48,11 @@ KCFLAGS := -std=gnu11 -ffreestanding -fno-pie -fno-pic -mno-outline-atomics \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-Iinclude -Iinclude/libc -I$(FDT)/include \
 	-DCONFIG_PAGE_SHIFT=$(PAGE_SHIFT) -I$(B)/generated -MMD -MP
+# Build option: Linux's SECTION_SIZE_BITS (default 27, 29 for 64K). Objects
+# do not record it: run `make clean` when changing it.
+ifdef SECTION_SIZE_BITS
+KCFLAGS += -DSECTION_SIZE_BITS=$(SECTION_SIZE_BITS)
+endif
 # Only arch/ and boot/ see the arch-private headers; mm/ cannot include them.
 ARCH_INC := -Iarch/aarch64/include
 # Code that runs with the MMU off: no unaligned accesses, no DC ZVA.
@@ -64,30 +77,38 @@ $(LIBFDT):
 
 $(B)/obj/boot/%.o: boot/%.c | $(LIBFDT)
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) $(ARCH_INC) $(BOOT_CFLAGS) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(KCFLAGS) $(ARCH_INC) $(BOOT_CFLAGS) -c $< -o $@
 $(B)/obj/boot/%.o: boot/%.S
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) $(ARCH_INC) -D__ASSEMBLY__ -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(KCFLAGS) $(ARCH_INC) -D__ASSEMBLY__ -c $< -o $@
 # The descriptor encoders are also called by boot/early_map.c, MMU off.
 $(B)/obj/arch/aarch64/pgtable.o: arch/aarch64/pgtable.c | $(LIBFDT)
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) $(ARCH_INC) $(BOOT_CFLAGS) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(KCFLAGS) $(ARCH_INC) $(BOOT_CFLAGS) -c $< -o $@
 $(B)/obj/arch/%.o: arch/%.c | $(LIBFDT)
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) $(ARCH_INC) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(KCFLAGS) $(ARCH_INC) -c $< -o $@
 $(B)/obj/arch/%.o: arch/%.S
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) $(ARCH_INC) -D__ASSEMBLY__ -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(KCFLAGS) $(ARCH_INC) -D__ASSEMBLY__ -c $< -o $@
 # Generic code: mm/ and lib/ cannot see arch-private headers.
 $(B)/obj/mm/%.o: mm/%.c | $(LIBFDT)
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 $(B)/obj/lib/%.o: lib/%.c | $(LIBFDT)
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 $(B)/obj/%.o: %.c | $(LIBFDT)
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) $(ARCH_INC) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(KCFLAGS) $(ARCH_INC) -c $< -o $@
 
 # The version (git describe) is rewritten only when it changes, so a new
 # commit rebuilds what prints it and nothing else.
@@ -99,7 +120,8 @@ $(B)/obj/kernel/main.o $(B)/obj/kernel/cmd_sys.o: $(B)/generated/version.h
 
 $(B)/linker.lds: linker.ld include/layout.h
 	@mkdir -p $(@D)
-	$(CC) -E -P -x c -D__ASSEMBLY__ -DCONFIG_PAGE_SHIFT=$(PAGE_SHIFT) -Iinclude $< -o $@
+	$(call say,LDS,$@)
+	$(Q)$(CC) -E -P -x c -D__ASSEMBLY__ -DCONFIG_PAGE_SHIFT=$(PAGE_SHIFT) -Iinclude $< -o $@
 
 # Boot code runs before the MMU maps the kernel at its link address: an
 # absolute address in it would point nowhere.
@@ -113,24 +135,28 @@ $(B)/boot-check: $(MMU_OFF_OBJS)
 # Two-pass link: the first image gives the text symbols, which are compiled
 # into a table (for backtraces) and linked into the second. The table sits
 # after all code, so text addresses do not move between passes.
-LINK = $(CC) $(LDFLAGS) -T $(B)/linker.lds -o $@ $(objs) $(1) $(LIBFDT) \
+LINK = $(Q)$(CC) $(LDFLAGS) -T $(B)/linker.lds -o $@ $(objs) $(1) $(LIBFDT) \
 	$(shell $(CC) -print-libgcc-file-name)
 $(B)/hotmm.pass1.elf: $(objs) $(B)/linker.lds $(B)/obj/kallsyms0.o $(B)/boot-check $(LIBFDT)
+	$(call say,LD,$@)
 	$(call LINK,$(B)/obj/kallsyms0.o)
 $(B)/obj/kallsyms0.o: scripts/kallsyms.py
 	@mkdir -p $(@D)
-	$(PYTHON) scripts/kallsyms.py /dev/null > $(B)/obj/kallsyms0.S
-	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $(B)/obj/kallsyms0.S -o $@
+	$(Q)$(PYTHON) scripts/kallsyms.py /dev/null > $(B)/obj/kallsyms0.S
+	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $(B)/obj/kallsyms0.S -o $@
 $(B)/obj/kallsyms.o: $(B)/hotmm.pass1.elf scripts/kallsyms.py
-	$(NM) -n $< | $(PYTHON) scripts/kallsyms.py - > $(B)/obj/kallsyms.S
-	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $(B)/obj/kallsyms.S -o $@
+	$(call say,KSYM,$@)
+	$(Q)$(NM) -n $< | $(PYTHON) scripts/kallsyms.py - > $(B)/obj/kallsyms.S
+	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $(B)/obj/kallsyms.S -o $@
 $(B)/hotmm.elf: $(B)/obj/kallsyms.o
+	$(call say,LD,$@)
 	$(call LINK,$<)
 	@$(NM) -n $(B)/hotmm.pass1.elf | grep -i ' t ' > $(B)/syms1.txt
 	@$(NM) -n $@ | grep -i ' t ' > $(B)/syms2.txt
 	@cmp -s $(B)/syms1.txt $(B)/syms2.txt || { echo "error: text moved between link passes"; exit 1; }
 $(B)/hotmm.bin: $(B)/hotmm.elf
-	$(OBJCOPY) -O binary $< $@
+	$(call say,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 -include $(objs:.o=.d)
 

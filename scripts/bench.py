@@ -1,13 +1,22 @@
 #!/usr/bin/python3
 """`make bench`: boot hotmm and print figures as `name: value` lines.
 
-Per granule: the kernel's own boot-to-prompt time (generic counter, from
-reset), the median over several boots of each boot mode, and the image
-size. In-guest times come from the guest's counter; QEMU's start-up is not
-in them. Timings vary by about +-30% between runs on these machines: compare
-figures from the same run.
+Per granule:
+- boot_to_prompt_us_<mode>: the kernel's own time from reset to the prompt
+  (generic counter; QEMU's start-up is not in it), median of several boots;
+- image_bytes: hotmm.bin;
+- memmap_init_us_per_gib: populating the vmemmap plus initialising the
+  struct pages, per GiB of RAM, on a 4 GiB boot;
+- memset_memmap_bytes_us_per_gib_<touch>: the in-guest time to write the
+  same number of bytes (the memmap of 1 GiB) into free RAM, first-touch
+  (QEMU allocates guest RAM when first written) and with -mem-prealloc
+  (RAM allocated before boot): the physical limit next to the figure above;
+- vmemmap_table_pages_per_gib, vmemmap_leaf_entries_per_gib: on 4 GiB.
+Timings vary by about +-30% between runs on these machines: compare figures
+of the same run.
 """
 import os
+import re
 import statistics
 import sys
 
@@ -15,6 +24,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import hotmm  # noqa: E402
 
 BOOTS = 5
+GIB = 1 << 30
+PAGE = {"4K": 4096, "16K": 16384, "64K": 65536}
 
 
 def boot_time_us(granule, mode):
@@ -29,6 +40,25 @@ def boot_time_us(granule, mode):
     return statistics.median(times)
 
 
+def memmap_figures(granule, extra):
+    con = hotmm.Console(granule, "--mem", "4G", *extra, timeout=120)
+    try:
+        out = con.cmd("vmemmap")
+        m = re.search(r"memmap: populated in (\d+) us, (\d+) struct pages initialised in (\d+) us",
+                      out)
+        pop_us, pages, init_us = map(int, m.groups())
+        gib = pages * PAGE[granule] / GIB
+        t = re.search(r"total: memmap (\d+) KiB, leaf entries (\d+) .*table pages (\d+)", out)
+        memmap_per_gib = 64 * GIB // PAGE[granule]
+        ms = con.cmd(f"bench memset {memmap_per_gib}")
+        memset_us = int(re.search(r": (\d+) us", ms).group(1))
+        con.poweroff()
+    finally:
+        con.close()
+    return {"init_us_per_gib": (pop_us + init_us) / gib, "memset_us": memset_us,
+            "leaves_per_gib": int(t.group(2)) / gib, "tables_per_gib": int(t.group(3)) / gib}
+
+
 def main(granules):
     for g in granules:
         binary = os.path.join(hotmm.ROOT, "build", g, "hotmm.bin")
@@ -36,6 +66,15 @@ def main(granules):
         print(f"  image_bytes: {os.path.getsize(binary)}")
         for mode in ("kernel", "elf", "bios"):
             print(f"  boot_to_prompt_us_{mode}: {boot_time_us(g, mode):.0f}")
+        first = memmap_figures(g, [])
+        pre = memmap_figures(g, ["--", "-mem-prealloc"])
+        print(f"  memmap_bytes_per_gib: {64 * GIB // PAGE[g]}")
+        print(f"  memmap_init_us_per_gib_first_touch: {first['init_us_per_gib']:.0f}")
+        print(f"  memset_memmap_bytes_us_first_touch: {first['memset_us']}")
+        print(f"  memmap_init_us_per_gib_prealloc: {pre['init_us_per_gib']:.0f}")
+        print(f"  memset_memmap_bytes_us_prealloc: {pre['memset_us']}")
+        print(f"  vmemmap_table_pages_per_gib: {first['tables_per_gib']:.2f}")
+        print(f"  vmemmap_leaf_entries_per_gib: {first['leaves_per_gib']:.2f}")
 
 
 if __name__ == "__main__":

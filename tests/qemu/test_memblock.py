@@ -11,6 +11,8 @@ the kernel image, the DTB, the page tables and the DT's own reservations.
             128M), the header totalsize (rounded up to 8 by the kernel);
             ELF and firmware: 0x40000000, 1 MiB;
   "pgtable" one or more page-aligned runs inside RAM, a few pages in all;
+  "memmap" the boot memmap, exactly 64 bytes per page of each present section;
+  "pageblock flags" one byte per pageblock;
   /memreserve/ entries as "memreserve", /reserved-memory children by node name.
 """
 
@@ -33,6 +35,23 @@ def check_pgtables(granule, reserved, banks):
     total = sum(s for _, s, _ in pts)
     assert page <= total <= MAX_PGTABLE_PAGES * page, f"pgtable total {total:#x}"
     return total
+
+
+BOOKKEEPING = {"pgtable", "memmap", "pageblock flags"}
+SECTION_BYTES = {"4K": 128 * MiB, "16K": 128 * MiB, "64K": 512 * MiB}
+
+
+def check_memmap(granule, reserved, banks):
+    """The boot memmap: 64 bytes per page of every section the banks touch."""
+    section = SECTION_BYTES[granule]
+    sections = set()
+    for b, s, _ in banks:
+        sections.update(range(b // section, (b + s - 1) // section + 1))
+    want = 64 * (section // dtutil.page_bytes(granule)) * len(sections)
+    got = sum(s for _, s, n in reserved if n == "memmap")
+    assert got == want, f"memmap reserved {got:#x}, formula {want:#x}"
+    flags = sum(s for _, s, n in reserved if n == "pageblock flags")
+    assert 0 < flags <= 64 * len(sections), f"pageblock flags {flags:#x}"
 
 
 def check_reserved_shape(reserved):
@@ -86,7 +105,7 @@ def test_memory_and_reserved(boot, tmp_path, granule, args):
     reserved = mb["reserved"]
     check_reserved_shape(reserved)
     names = [n for _, _, n in reserved]
-    assert sorted(set(names) - {"pgtable"}) == ["dtb", "kernel"], text
+    assert sorted(set(names) - BOOKKEEPING) == ["dtb", "kernel"], text
     assert names.count("kernel") == 1 and names.count("dtb") == 1, text
 
     kernel = next(r for r in reserved if r[2] == "kernel")
@@ -101,6 +120,7 @@ def test_memory_and_reserved(boot, tmp_path, granule, args):
         assert dtb[1] == dtutil.BIOS_DTB_SIZE, text
 
     check_pgtables(granule, reserved, banks)
+    check_memmap(granule, reserved, banks)
 
 
 def make_dtb_with_reservations(granule, tmp_path):
@@ -166,7 +186,7 @@ def test_dt_reservations_and_nomap(boot, tmp_path, granule):
     # reserved: kernel, dtb, the three DT reservations, page tables; nothing else.
     reserved = mb["reserved"]
     check_reserved_shape(reserved)
-    others = [r for r in reserved if r[2] != "pgtable"]
+    others = [r for r in reserved if r[2] not in BOOKKEEPING]
     assert others == [
         (KERNEL_PA, dtutil.image_size(granule), "kernel"),
         (0x48000000, fdt.totalsize, "dtb"),
@@ -176,3 +196,4 @@ def test_dt_reservations_and_nomap(boot, tmp_path, granule):
     ], text
     assert dt["dtb_pa"] == 0x48000000
     check_pgtables(granule, reserved, banks)
+    check_memmap(granule, reserved, banks)

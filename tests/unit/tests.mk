@@ -17,7 +17,8 @@ UB := $(B)/unit
 
 define unit_rule
 $(UB)/$(1): tests/unit/$(1)_test.c $$($(1)-srcs) $(wildcard tests/unit/fake/*.h) | $(UB)
-	$(HOSTCC) $(HOST_CFLAGS) $$($(1)-cflags) -o $$@ $$< $$($(1)-srcs) -lcmocka $$($(1)-libs)
+	$$(call say,HOSTCC,$$@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $$($(1)-cflags) -o $$@ $$< $$($(1)-srcs) -lcmocka $$($(1)-libs)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
