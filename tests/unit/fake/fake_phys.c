@@ -127,10 +127,29 @@ static phys_addr_t pool_take(void)
 	return 0;
 }
 
+phys_addr_t fake_phys_pool_take(void)
+{
+	return pool_take();
+}
+
+void fake_phys_table_claim(struct fake_alloc *fa, phys_addr_t pa, int level, u64 va)
+{
+	struct fake_table *t = fake_table_info(pa);
+
+	if (!t || !IS_ALIGNED(pa, PAGE_SIZE) || t->state != FT_FREE)
+		fake_fail("%s: table %#lx is not a free page of the pool", fa->a.name, pa);
+	if (level <= PGTABLE_START_LEVEL || level > PGTABLE_LAST_LEVEL)
+		fake_fail("alloc: a table of level %d (only roots are level %d)", level,
+			  PGTABLE_START_LEVEL);
+	poison(pa);
+	*t = (struct fake_table){ .state = FT_TABLE, .level = level, .alloc_va = va,
+				  .owner = fa, .unlink_rec = -1 };
+	fa->live++;
+}
+
 static phys_addr_t fake_alloc_page(struct pgtable_alloc *a, int level, u64 va)
 {
 	struct fake_alloc *fa = container_of(a, struct fake_alloc, a);
-	struct fake_table *t;
 	phys_addr_t pa;
 
 	fa->calls++;
@@ -144,17 +163,12 @@ static phys_addr_t fake_alloc_page(struct pgtable_alloc *a, int level, u64 va)
 	pa = pool_take();
 	if (!pa)
 		fake_fail("alloc: the pool of %lu table pages is exhausted", FAKE_POOL_PAGES);
-	poison(pa);
-	t = fake_table_info(pa);
-	*t = (struct fake_table){ .state = FT_TABLE, .level = level, .alloc_va = va,
-				  .owner = fa, .unlink_rec = -1 };
-	fa->live++;
+	fake_phys_table_claim(fa, pa, level, va);
 	return pa;
 }
 
-static void fake_free_page(struct pgtable_alloc *a, phys_addr_t pa, int level)
+void fake_phys_table_release(struct fake_alloc *fa, phys_addr_t pa, int level)
 {
-	struct fake_alloc *fa = container_of(a, struct fake_alloc, a);
 	struct fake_table *t = fake_table_info(pa);
 	const u64 *p;
 
@@ -165,7 +179,7 @@ static void fake_free_page(struct pgtable_alloc *a, phys_addr_t pa, int level)
 			  t->state == FT_FREE ? "double free (or never allocated)" :
 			  t->state == FT_ROOT ? "a root" : "a table no allocator gave (installed)");
 	if (t->owner != fa)
-		fake_fail("free of %#lx to allocator %s: it came from %s", pa, a->name,
+		fake_fail("free of %#lx to allocator %s: it came from %s", pa, fa->a.name,
 			  t->owner->a.name);
 	if (t->level != level)
 		fake_fail("free of %#lx as level %d: allocated as level %d", pa, level, t->level);
@@ -178,6 +192,11 @@ static void fake_free_page(struct pgtable_alloc *a, phys_addr_t pa, int level)
 	t->state = FT_FREE;
 	fa->live--;
 	fa->frees++;
+}
+
+static void fake_free_page(struct pgtable_alloc *a, phys_addr_t pa, int level)
+{
+	fake_phys_table_release(container_of(a, struct fake_alloc, a), pa, level);
 }
 
 void fake_alloc_init(struct fake_alloc *fa, const char *name)

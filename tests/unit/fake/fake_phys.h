@@ -85,6 +85,16 @@ struct fake_table *fake_table_info(phys_addr_t pa);
 unsigned long fake_pool_used(void);
 
 void fake_alloc_init(struct fake_alloc *fa, const char *name);
+/*
+ * For a table allocator that is not a struct fake_alloc (the code under
+ * test's own, e.g. mm/vmemmap.c's, over a fake page allocator): a free pool
+ * page (not yet marked), then recording it as a table of @level for @va
+ * owned by @fa (garbage-filled, fa->live counted); release runs the checks
+ * a fake_alloc's free runs and makes the page free again.
+ */
+phys_addr_t fake_phys_pool_take(void);
+void fake_phys_table_claim(struct fake_alloc *fa, phys_addr_t pa, int level, u64 va);
+void fake_phys_table_release(struct fake_alloc *fa, phys_addr_t pa, int level);
 /* A root table page (zeroed), not counted by any allocator. */
 phys_addr_t fake_phys_root_alloc(int level);
 void fake_phys_root_free(phys_addr_t root);
