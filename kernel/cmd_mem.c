@@ -247,7 +247,7 @@ static void print_section(unsigned long pfn)
 		       MAX_PHYSMEM_BITS);
 		return;
 	}
-	printk("  section %lu (pfn %#lx-%#lx), node %d:%s%s%s%s\n", nr, section_nr_to_pfn(nr),
+	printk("  section %lu (pfn 0x%lx-0x%lx), node %d:%s%s%s%s\n", nr, section_nr_to_pfn(nr),
 	       section_nr_to_pfn(nr + 1) - 1, ms->nid,
 	       ms->flags & SECTION_MARKED_PRESENT ? " present" : " not present",
 	       ms->flags & SECTION_HAS_MEM_MAP ? ", has memmap" : ", no memmap",
@@ -271,6 +271,13 @@ static void print_memory(phys_addr_t pa, bool has_page)
 		if (pa >= r->base && pa - r->base < r->size) {
 			printk("  memblock: memory of node %d%s\n", r->nid < 0 ? 0 : r->nid,
 			       r->flags & MEMBLOCK_NOMAP ? ", no-map" : "");
+			return;
+		}
+	}
+	for_each_held_region(r) {
+		if (pa >= r->base && pa - r->base < r->size) {
+			printk("  memblock: memory held back by mem= (node %d)\n",
+			       r->nid < 0 ? 0 : r->nid);
 			return;
 		}
 	}

@@ -37,17 +37,22 @@ static const char *kind(const struct vmemmap_section_desc *d)
 	return "shared";	/* every leaf started in an earlier section */
 }
 
-/* Where the sizes of this build cannot make a block (or run), say what would. */
-static void explain_sizes(unsigned long blocks, unsigned long conts)
+/*
+ * Where the memory is too small for a block (or run) of memmap, say how much
+ * RAM one would need. (A block missing for another reason, a fault
+ * injected or `vmemmap=`, is not about size.) @largest: the most memmap
+ * bytes any node has.
+ */
+static void explain_sizes(unsigned long blocks, unsigned long conts, u64 largest)
 {
 	u64 per_page = PAGE_SIZE / sizeof(struct page);
 	char a[24], b[24];
 
-	if (!blocks)
+	if (!blocks && largest < vmemmap_block_bytes())
 		printk("a block (%s of memmap) needs %s of RAM in one node\n",
 		       human(vmemmap_block_bytes(), a, sizeof(a)),
 		       human(vmemmap_block_bytes() * per_page, b, sizeof(b)));
-	if (!blocks && !conts && vmemmap_mode == VMEMMAP_AUTO)
+	if (!blocks && !conts && largest < vmemmap_cont_bytes())
 		printk("a contiguous run (%s of memmap) needs %s of RAM in one node\n",
 		       human(vmemmap_cont_bytes(), a, sizeof(a)),
 		       human(vmemmap_cont_bytes() * per_page, b, sizeof(b)));
@@ -58,6 +63,7 @@ static int cmd_vmemmap(int argc, char **argv)
 	struct vmemmap_cursor cursor = { 0 };
 	unsigned long blocks = 0, conts = 0, bases = 0, tables = 0, bytes = 0;
 	unsigned long off_node[MAX_NUMNODES] = { 0 }, pages[MAX_NUMNODES] = { 0 };
+	u64 largest = 0;
 	char a[24];
 
 	if (argc != 1)
@@ -92,7 +98,9 @@ static int cmd_vmemmap(int argc, char **argv)
 		if (pages[nid])
 			printk("node %d: struct pages %lu, off-node %lu, tables spanning nodes %lu\n",
 			       nid, pages[nid], off_node[nid], vmemmap_cross_node_tables[nid]);
-	explain_sizes(blocks, conts);
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		largest = max(largest, (u64)pages[nid] * sizeof(struct page));
+	explain_sizes(blocks, conts, largest);
 	printk("memmap: populated in %llu us, %lu struct pages initialised in %llu us\n",
 	       (unsigned long long)(sparse_stats.populate_ns / 1000), sparse_stats.init_pages,
 	       (unsigned long long)(sparse_stats.init_ns / 1000));

@@ -37,13 +37,17 @@ struct boot_param {
 static int set_choice(const char *val, const char *const *names, int n, int *out,
 		      char *why, size_t len)
 {
+	size_t used;
+
 	for (int i = 0; i < n; i++) {
 		if (!strcmp(val, names[i])) {
 			*out = i;
 			return 0;
 		}
 	}
-	snprintf(why, len, "not one of the allowed values");
+	used = scnprintf(why, len, "one of");
+	for (int i = 0; i < n; i++)
+		used += scnprintf(why + used, len - used, "%s %s", i ? "," : "", names[i]);
 	return -EINVAL;
 }
 
@@ -199,10 +203,12 @@ static void set_param(char *name, char *val)
 
 		if (strcmp(name, p->name))
 			continue;
+		const char *kept = p->given ? "earlier value kept" : "default kept";
+
 		if (!val && p->set != set_earlycon) {
-			pr_warn("boot argument %s needs a value; default kept\n", name);
+			pr_warn("boot argument %s needs a value; %s\n", name, kept);
 		} else if (p->set(val ? val : "", why, sizeof(why))) {
-			pr_warn("boot argument %s=%s: expected %s; default kept\n", name, val, why);
+			pr_warn("boot argument %s=%s: expected %s; %s\n", name, val, why, kept);
 		} else {
 			p->given = true;
 		}

@@ -44,8 +44,9 @@ static const struct shell_cmd *find_cmd(const char *name)
 int shell_usage(const char *cmd_name)
 {
 	const struct shell_cmd *c = find_cmd(cmd_name);
+	const char *usage = c ? c->usage : "";
 
-	printk("error: usage: %s %s\n", cmd_name, c ? c->usage : "");
+	printk("error: usage: %s%s%s\n", cmd_name, *usage ? " " : "", usage);
 	return -EINVAL;
 }
 
