@@ -141,11 +141,16 @@ static int vmemmap_va_nid(u64 va)
  */
 static int table_nid(int level, u64 va)
 {
-	u64 span = level_size(level - 1), lo = ALIGN_DOWN(va, span);
+	u64 span = level_size(level - 1), lo = ALIGN_DOWN(va, span), last = lo + (span - 1);
 	unsigned long memstart_pfn = memstart_addr >> PAGE_SHIFT;
-	unsigned long first = (lo - VMEMMAP_START) / sizeof(struct page) + memstart_pfn;
-	unsigned long pages = span / sizeof(struct page);
+	unsigned long first, pages;
 	int nid = vmemmap_va_nid(va);
+
+	/* A high table's span may start below VMEMMAP_START or end above VMEMMAP_END. */
+	lo = max(lo, (u64)VMEMMAP_START);
+	last = min(last, (u64)VMEMMAP_END - 1);
+	first = (lo - VMEMMAP_START) / sizeof(struct page) + memstart_pfn;
+	pages = (last - lo + 1) / sizeof(struct page);
 
 	for (unsigned long nr = pfn_to_section_nr(first);
 	     nr < NR_MEM_SECTIONS && section_nr_to_pfn(nr) < first + pages; nr++) {
@@ -202,8 +207,7 @@ static int map_backing(u64 va, phys_addr_t pa, u64 size, unsigned int flags,
 	return ret;
 }
 
-int vmemmap_populate_basepages(unsigned long start, unsigned long end, int node,
-			       struct vmem_altmap *altmap)
+static int populate_basepages(u64 start, u64 end, int node, struct vmem_altmap *altmap)
 {
 	for (u64 va = start; va < end; va += PAGE_SIZE) {
 		phys_addr_t pa;
@@ -231,7 +235,7 @@ static int populate_cont(u64 start, u64 end, int node, struct vmem_altmap *altma
 		if (pa) {
 			if (map_backing(va, pa, span, PGT_NO_BLOCKS, altmap))
 				return -ENOMEM;
-		} else if (vmemmap_populate_basepages(va, next, node, altmap)) {
+		} else if (populate_basepages(va, next, node, altmap)) {
 			return -ENOMEM;
 		}
 	}
@@ -254,24 +258,47 @@ static int populate_chunk(u64 start, u64 end, int node, struct vmem_altmap *altm
 		if (altmap && altmap_fallback == ALTMAP_FALLBACK_NONE)
 			return -ENOMEM;
 		if (altmap)
-			return vmemmap_populate_basepages(start, end, node, altmap);
+			return populate_basepages(start, end, node, altmap);
 	}
 	if (vmemmap_mode == VMEMMAP_AUTO)
 		return populate_cont(start, end, node, altmap);
-	return vmemmap_populate_basepages(start, end, node, altmap);
+	return populate_basepages(start, end, node, altmap);
+}
+
+/*
+ * What a failed call undoes: [start, end) but the pages mapped already at
+ * its edges (shared with a neighbour; only edge pages can be).
+ */
+static void unmapped_part(u64 start, u64 end, u64 *lo, u64 *hi)
+{
+	*lo = start;
+	*hi = end;
+	while (*lo < *hi && vmemmap_mapped(*lo))
+		*lo += PAGE_SIZE;
+	while (*hi > *lo && vmemmap_mapped(*hi - PAGE_SIZE))
+		*hi -= PAGE_SIZE;
+}
+
+int vmemmap_populate_basepages(unsigned long start, unsigned long end, int node,
+			       struct vmem_altmap *altmap)
+{
+	u64 lo, hi;
+	int ret;
+
+	unmapped_part(start, end, &lo, &hi);
+	ret = populate_basepages(start, end, node, altmap);
+	if (ret)
+		vmemmap_free(lo, hi, altmap);
+	return ret;
 }
 
 int vmemmap_populate(unsigned long start, unsigned long end, int node,
 		     struct vmem_altmap *altmap)
 {
-	u64 block = block_size(), lo = start, hi = end, next;
+	u64 block = block_size(), lo, hi, next;
 	int ret;
 
-	/* Only the edge pages can be mapped already (shared with a neighbour). */
-	while (lo < hi && vmemmap_mapped(lo))
-		lo += PAGE_SIZE;
-	while (hi > lo && vmemmap_mapped(hi - PAGE_SIZE))
-		hi -= PAGE_SIZE;
+	unmapped_part(start, end, &lo, &hi);
 	for (u64 va = start; va < end; va = next) {
 		next = min(ALIGN_DOWN(va, block) + block, (u64)end);
 		ret = populate_chunk(va, next, node, altmap);
@@ -308,22 +335,27 @@ static bool leaf_at(u64 va, u64 *start, u64 *size, phys_addr_t *pa)
 	return true;
 }
 
+/*
+ * The first VA after the entry [@leaf, @leaf + @size), or @end if that is
+ * sooner. The entry holding the last page of the space ends at 2^64 (0).
+ */
+static u64 entry_next(u64 leaf, u64 size, u64 end)
+{
+	return leaf + (size - 1) >= end - 1 ? end : leaf + size;
+}
+
 void vmemmap_free(unsigned long start, unsigned long end, struct vmem_altmap *altmap)
 {
 	u64 va = start, leaf, size;
 	phys_addr_t pa;
 
 	while (va < end) {
-		if (!leaf_at(va, &leaf, &size, &pa)) {
-			va = leaf + size;
-			continue;
-		}
 		/* A leaf shared with memory outside the range stays. */
-		if (leaf >= start && leaf + size <= end) {
+		if (leaf_at(va, &leaf, &size, &pa) && leaf >= start && leaf + (size - 1) < end) {
 			BUG_ON(pgtable_unmap(&swapper_pg, leaf, size, &vmemmap_pgtable_alloc));
 			vmemmap_free_backing(pa, size, altmap);
 		}
-		va = leaf + size;
+		va = entry_next(leaf, size, end);
 	}
 }
 
@@ -366,7 +398,7 @@ void vmemmap_describe(unsigned long nr, struct vmemmap_section_desc *d,
 
 		size = level_size(w.level);
 		leaf = ALIGN_DOWN(va, size);
-		next = min(leaf + size, end);
+		next = entry_next(leaf, size, end);
 		if (mapped) {
 			phys_addr_t pa = arch_pte_addr(w.pte, w.level) + (va - leaf);
 
