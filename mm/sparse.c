@@ -22,32 +22,6 @@ struct mem_section mem_section[NR_MEM_SECTIONS];
 struct page *vmemmap;
 struct sparse_stats sparse_stats;
 
-bool present_section_nr(unsigned long nr)
-{
-	return nr < NR_MEM_SECTIONS && (mem_section[nr].flags & SECTION_MARKED_PRESENT);
-}
-
-bool valid_section_nr(unsigned long nr)
-{
-	return nr < NR_MEM_SECTIONS && (mem_section[nr].flags & SECTION_HAS_MEM_MAP);
-}
-
-bool online_section_nr(unsigned long nr)
-{
-	return nr < NR_MEM_SECTIONS && (mem_section[nr].flags & SECTION_IS_ONLINE);
-}
-
-bool pfn_valid(unsigned long pfn)
-{
-	struct mem_section *ms = __pfn_to_section(pfn);
-
-	if (!ms || !(ms->flags & SECTION_HAS_MEM_MAP))
-		return false;
-	if (ms->flags & SECTION_IS_EARLY)
-		return true;
-	return test_bit(subsection_index(pfn), ms->subsection_map);
-}
-
 unsigned long nr_present_sections(void)
 {
 	unsigned long n = 0;

@@ -10,6 +10,7 @@
 #define MM_SPARSE_H
 
 #include <arch/sparsemem.h>
+#include <lib/bitmap.h>
 #include <mm/mm_types.h>
 
 #define PFN_SECTION_SHIFT	(SECTION_SIZE_BITS - PAGE_SHIFT)
@@ -64,11 +65,32 @@ static inline unsigned long subsection_index(unsigned long pfn)
 #define pfn_to_page(pfn)	(vmemmap + (pfn))
 #define page_to_pfn(page)	((unsigned long)((page) - vmemmap))
 
-/* Whether @pfn has a struct page (its subsection's memmap exists). */
-bool pfn_valid(unsigned long pfn);
-bool present_section_nr(unsigned long nr);
-bool valid_section_nr(unsigned long nr);
-bool online_section_nr(unsigned long nr);
+static inline bool present_section_nr(unsigned long nr)
+{
+	return nr < NR_MEM_SECTIONS && (mem_section[nr].flags & SECTION_MARKED_PRESENT);
+}
+
+static inline bool valid_section_nr(unsigned long nr)
+{
+	return nr < NR_MEM_SECTIONS && (mem_section[nr].flags & SECTION_HAS_MEM_MAP);
+}
+
+static inline bool online_section_nr(unsigned long nr)
+{
+	return nr < NR_MEM_SECTIONS && (mem_section[nr].flags & SECTION_IS_ONLINE);
+}
+
+/* Whether @pfn has a struct page: early sections whole, others by subsection. */
+static inline bool pfn_valid(unsigned long pfn)
+{
+	struct mem_section *ms = __pfn_to_section(pfn);
+
+	if (!ms || !(ms->flags & SECTION_HAS_MEM_MAP))
+		return false;
+	if (ms->flags & SECTION_IS_EARLY)
+		return true;
+	return test_bit(subsection_index(pfn), ms->subsection_map);
+}
 
 /*
  * sparse_init() - mark the sections memblock's memory touches present (node

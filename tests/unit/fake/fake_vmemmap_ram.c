@@ -41,11 +41,6 @@ static struct page *host_memmap;	/* struct pages of [FAKE_PHYS_BASE, FAKE_PHYS_E
 static phys_addr_t cursor[FAKE_RAM_NODES];
 static bool table_mode;
 
-bool present_section_nr(unsigned long nr)
-{
-	return nr < NR_MEM_SECTIONS && (mem_section[nr].flags & SECTION_MARKED_PRESENT);
-}
-
 void fake_ram_section_present(unsigned long nr, int nid)
 {
 	assert_true(nr < NR_MEM_SECTIONS);
