@@ -22,24 +22,6 @@ struct mem_section mem_section[NR_MEM_SECTIONS];
 struct page *vmemmap;
 struct sparse_stats sparse_stats;
 
-unsigned long nr_present_sections(void)
-{
-	unsigned long n = 0;
-
-	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++)
-		n += present_section_nr(nr);
-	return n;
-}
-
-unsigned long nr_populated_sections(void)
-{
-	unsigned long n = 0;
-
-	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++)
-		n += valid_section_nr(nr);
-	return n;
-}
-
 /* Every section a memory region touches is present, on the first region's node. */
 static void memblocks_present(void)
 {

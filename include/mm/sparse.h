@@ -108,7 +108,22 @@ struct sparse_stats {
 extern struct sparse_stats sparse_stats;
 
 /* Statistics for meminfo and vmemmap. */
-unsigned long nr_present_sections(void);
-unsigned long nr_populated_sections(void);
+static inline unsigned long nr_present_sections(void)
+{
+	unsigned long n = 0;
+
+	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++)
+		n += present_section_nr(nr);
+	return n;
+}
+
+static inline unsigned long nr_populated_sections(void)
+{
+	unsigned long n = 0;
+
+	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++)
+		n += valid_section_nr(nr);
+	return n;
+}
 
 #endif

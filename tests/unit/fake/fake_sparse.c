@@ -31,24 +31,6 @@ static size_t memmap_bytes;
 static u8 *data_host;		/* the physical span, when backed */
 static size_t data_bytes;
 
-unsigned long nr_present_sections(void)
-{
-	unsigned long n = 0;
-
-	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++)
-		n += present_section_nr(nr);
-	return n;
-}
-
-unsigned long nr_populated_sections(void)
-{
-	unsigned long n = 0;
-
-	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++)
-		n += valid_section_nr(nr);
-	return n;
-}
-
 /* Make the struct pages of pfns [start, end) accessible (whole host pages). */
 static void memmap_open(unsigned long start, unsigned long end)
 {
