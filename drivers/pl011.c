@@ -2,7 +2,10 @@
 /*
  * PL011 UART. Output is polled. Input is taken by the receive interrupt into
  * a ring buffer that the shell drains, so typing while a command runs is
- * not lost (up to the buffer's size).
+ * not lost. When the ring is full the receive interrupt is masked and bytes
+ * stay in the FIFO, so the sender is held back (QEMU delivers only what the
+ * FIFO has room for) instead of bytes being dropped; draining the ring
+ * unmasks it again.
  */
 #include <arch/io.h>
 #include <arch/irqflags.h>
@@ -14,6 +17,7 @@
 #include <mm/mmu.h>
 
 #define UART_DR		0x00
+#define DR_OE		BIT(11)		/* overrun: the FIFO was full, a byte was lost */
 #define UART_FR		0x18
 #define UART_LCRH	0x2c
 #define UART_CR		0x30
@@ -34,6 +38,7 @@
 static void *uart;
 static u8 rx_buf[RX_BUF_SIZE];
 static unsigned int rx_head, rx_tail;	/* head: written by the IRQ handler */
+static bool rx_held;			/* ring full: RX interrupt masked */
 static u64 rx_overruns;
 
 static void pl011_write(const char *s, size_t len)
@@ -72,6 +77,34 @@ int pl011_console_init(const struct dt_info *dt)
 }
 
 /*
+ * Move bytes from the FIFO to the ring until one is empty or the other full.
+ * A full ring masks the receive interrupt and leaves the rest in the FIFO
+ * (flow control): QEMU raises the interrupt only when the FIFO goes from
+ * empty to not empty, so whoever makes room must drain again, not wait.
+ */
+static void rx_drain(void)
+{
+	while (!(readl(uart + UART_FR) & FR_RXFE)) {
+		u32 dr;
+
+		if (rx_head - READ_ONCE(rx_tail) == RX_BUF_SIZE) {
+			rx_held = true;
+			writel(0, uart + UART_IMSC);
+			return;
+		}
+		dr = readl(uart + UART_DR);
+		if (dr & DR_OE)
+			rx_overruns++;
+		rx_buf[rx_head % RX_BUF_SIZE] = (u8)dr;
+		WRITE_ONCE(rx_head, rx_head + 1);
+	}
+	if (rx_held) {
+		rx_held = false;
+		writel(INT_RX | INT_RT, uart + UART_IMSC);
+	}
+}
+
+/*
  * Clear the interrupt before draining, not after: a byte that arrives
  * while we drain raises it again. Cleared afterwards, it could stay unseen
  * in a full FIFO that QEMU will not refill, and input would stop.
@@ -79,16 +112,7 @@ int pl011_console_init(const struct dt_info *dt)
 static void pl011_rx_irq(unsigned int intid, void *data)
 {
 	writel(INT_RX | INT_RT, uart + UART_ICR);
-	while (!(readl(uart + UART_FR) & FR_RXFE)) {
-		u8 c = readl(uart + UART_DR);
-
-		if (rx_head - READ_ONCE(rx_tail) == RX_BUF_SIZE) {
-			rx_overruns++;
-			continue;
-		}
-		rx_buf[rx_head % RX_BUF_SIZE] = c;
-		WRITE_ONCE(rx_head, rx_head + 1);
-	}
+	rx_drain();
 }
 
 int pl011_enable_rx_irq(const struct dt_info *dt)
@@ -112,6 +136,12 @@ int pl011_getc(void)
 		return -1;
 	c = rx_buf[rx_tail % RX_BUF_SIZE];
 	WRITE_ONCE(rx_tail, rx_tail + 1);
+	if (READ_ONCE(rx_held)) {
+		unsigned long flags = arch_local_irq_save();
+
+		rx_drain();	/* room again: take what waits in the FIFO */
+		arch_local_irq_restore(flags);
+	}
 	return c;
 }
 
