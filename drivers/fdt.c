@@ -347,10 +347,12 @@ static int check_blob(const void *blob, size_t avail)
 }
 
 /**
- * node_nid() - @node's numa-node-id, or NUMA_NO_NODE when absent.
+ * node_nid() - @node's numa-node-id, or NUMA_NO_NODE when absent. A node
+ * id hotmm has no room for (MAX_NUMNODES and up) is a warning, and the
+ * memory goes to node 0.
  * Return: 0, or -EINVAL for a value that is not one cell or not an int.
  */
-static int node_nid(const void *blob, int node, int *nid)
+static int node_nid(const void *blob, int node, int *nid, struct dt_info *info)
 {
 	const u8 *p;
 	int len;
@@ -367,6 +369,11 @@ static int node_nid(const void *blob, int node, int *nid)
 	if (v > INT_MAX)
 		return fail_node(blob, node, -EINVAL,
 				 "numa-node-id %u out of range", v);
+	if (v >= MAX_NUMNODES) {
+		warn(info, "dtb: %s: numa-node-id %u is beyond MAX_NUMNODES (%d); node 0 used",
+		     fdt_get_name(blob, node, NULL), v, MAX_NUMNODES);
+		v = 0;
+	}
 	*nid = v;
 	return 0;
 }
@@ -399,7 +406,7 @@ static int add_memory_node(const void *blob, int node,
 	u64 base, size;
 	int i, nid, ret;
 
-	ret = node_nid(blob, node, &nid);
+	ret = node_nid(blob, node, &nid, info);
 	if (!ret)
 		ret = reg_get(blob, node, root, &reg);
 	for (i = 0; !ret && i < reg.n; i++) {

@@ -12,12 +12,11 @@
 #include <mm/memblock.h>
 #include <mm/mmu.h>
 #include <mm/page_alloc.h>
+#include <mm/pfn.h>
 #include <mm/sparse.h>
 #include <mm/vmemmap.h>
 #include <string.h>
 
-#define PFN_UP(x)	((unsigned long)(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT))
-#define PFN_DOWN(x)	((unsigned long)((x) >> PAGE_SHIFT))
 #define K(pages)	((unsigned long)(pages) << (PAGE_SHIFT - 10))
 
 #define for_each_zone_of(pgdat, zone) \
@@ -202,7 +201,7 @@ static void print_flags(const struct page *page)
 {
 	static const char *const names[NR_PAGEFLAGS] = {
 		[PG_reserved] = "reserved", [PG_buddy] = "buddy", [PG_vmemmap] = "vmemmap",
-		[PG_pgtable] = "pgtable", [PG_isolated] = "isolated",
+		[PG_pgtable] = "pgtable", [PG_movable] = "movable", [PG_offline] = "offline",
 	};
 	bool any = false;
 
@@ -254,8 +253,8 @@ static void print_section(unsigned long pfn)
 	       ms->flags & SECTION_IS_ONLINE ? ", online" : "",
 	       ms->flags & SECTION_IS_EARLY ? ", early (boot)" : "");
 	printk("  subsection %lu of %lu: %s\n", subsection_index(pfn), SUBSECTIONS_PER_SECTION,
-	       (ms->flags & SECTION_IS_EARLY) || test_bit(subsection_index(pfn), ms->subsection_map) ?
-	       "valid" : "not valid");
+	       pfn_section_valid(ms, pfn) ? "valid (holds memory)" :
+	       early_section(ms) ? "not valid (a hole of a boot section)" : "not valid");
 }
 
 /* What memblock says about the page at @pa (@has_page: it has a struct page). */

@@ -63,6 +63,7 @@ static int cmd_vmemmap(int argc, char **argv)
 	struct vmemmap_cursor cursor = { 0 };
 	unsigned long blocks = 0, conts = 0, bases = 0, tables = 0, bytes = 0;
 	unsigned long off_node[MAX_NUMNODES] = { 0 }, pages[MAX_NUMNODES] = { 0 };
+	unsigned long cross[MAX_NUMNODES] = { 0 };
 	u64 largest = 0;
 	char a[24];
 
@@ -88,6 +89,7 @@ static int cmd_vmemmap(int argc, char **argv)
 		tables += d.table_pages;
 		bytes += d.memmap_bytes;
 		off_node[nid] += d.off_node_pages;
+		cross[nid] += d.cross_node_tables;
 		pages[nid] += d.memmap_bytes / sizeof(struct page);
 	}
 	printk("total: memmap %lu KiB, leaf entries %lu (blocks %lu, cont %lu, base %lu), "
@@ -97,7 +99,7 @@ static int cmd_vmemmap(int argc, char **argv)
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)
 		if (pages[nid])
 			printk("node %d: struct pages %lu, off-node %lu, tables spanning nodes %lu\n",
-			       nid, pages[nid], off_node[nid], vmemmap_cross_node_tables[nid]);
+			       nid, pages[nid], off_node[nid], cross[nid]);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)
 		largest = max(largest, (u64)pages[nid] * sizeof(struct page));
 	explain_sizes(blocks, conts, largest);

@@ -10,6 +10,7 @@
 #include <lib/kernel.h>
 #include <mm/fault_inject.h>
 #include <mm/memblock.h>
+#include <mm/numa.h>
 #include <string.h>
 
 struct memblock memblock;
@@ -132,7 +133,7 @@ int memblock_add_node(phys_addr_t base, u64 size, int nid)
 {
 	struct memblock_region r = { .base = base, .size = size, .nid = nid };
 
-	if (!range_ok(base, size))
+	if (!range_ok(base, size) || nid < NUMA_NO_NODE || nid >= MAX_NUMNODES)
 		return -EINVAL;
 	return add_gaps(&memblock.memory, &r);
 }

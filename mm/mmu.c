@@ -22,28 +22,18 @@ struct mmu_stats mmu_stats;
 
 /*
  * The kernel's own tables (linear map, image, I/O): from memblock at boot,
- * from the buddy allocator once memblock has handed over.
+ * from the buddy allocator once memblock has handed over, and back there.
  */
 static phys_addr_t kernel_pgt_alloc(struct pgtable_alloc *a, int level, u64 va)
 {
-	struct page *page;
-
 	if (should_fail(FAIL_PGTABLE))
 		return 0;
-	if (!after_bootmem)
-		return memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, "pgtable");
-	page = alloc_pages_node(0, 0, GFP_KERNEL);
-	return page ? (phys_addr_t)page_to_pfn(page) << PAGE_SHIFT : 0;
+	return kernel_pages_alloc(PAGE_SIZE, NUMA_NO_NODE, "pgtable");
 }
 
 static void kernel_pgt_free(struct pgtable_alloc *a, phys_addr_t table, int level)
 {
-	struct page *page = pfn_to_page(table >> PAGE_SHIFT);
-
-	if (!after_bootmem || PageReserved(page))
-		memblock_phys_free(table, PAGE_SIZE);
-	else
-		free_pages(page, 0);
+	kernel_pages_free(table, PAGE_SIZE);
 }
 
 struct pgtable_alloc kernel_pgtable_alloc = {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The buddy allocator (include/mm/page_alloc.h): Linux's mm/page_alloc.c and
- * mm/page_isolation.c for one CPU, without watermarks or reclaim.
+ * The buddy allocator (include/mm/page_alloc.h): Linux's mm/page_alloc.c for
+ * one CPU, without watermarks or reclaim. Isolation is in
+ * mm/page_isolation.c, node and zone setup in mm/mm_init.c.
  *
  * A free block of 2^order pages has PG_buddy and its order (->private) in
  * its head page and sits on zone->free_area[order].free_list[mt], mt being
@@ -15,6 +16,8 @@
  *    block merges only with an isolated one;
  *  - zone->free_pages counts the free pages outside isolated pageblocks (as
  *    Linux's NR_FREE_PAGES), free_area[o].nr_free the blocks of every type.
+ * An allocated block has one reference and its order (->private) in its
+ * head page, so walks over struct pages can step over it.
  *
  * On 4K an order-10 block spans two pageblocks (pageblock_order 9):
  *
@@ -29,12 +32,11 @@
 #include <mm/memblock.h>
 #include <mm/mmu.h>
 #include <mm/page_alloc.h>
+#include <mm/pfn.h>
 #include <mm/sparse.h>
 #include <string.h>
 
-#define PFN_UP(x)	((unsigned long)(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT))
-#define PFN_DOWN(x)	((unsigned long)((x) >> PAGE_SHIFT))
-#define PFN_PHYS(pfn)	((phys_addr_t)(pfn) << PAGE_SHIFT)
+#include "internal.h"
 
 /*
  * Linux's default pageblock_order: the order of a level-2 block
@@ -44,8 +46,6 @@
 unsigned int pageblock_order = PTRS_PER_TABLE_SHIFT < MAX_PAGE_ORDER ?
 			       PTRS_PER_TABLE_SHIFT : MAX_PAGE_ORDER;
 u64 memory_block_size = 1ULL << SECTION_SIZE_BITS;
-
-pg_data_t node_data[MAX_NUMNODES];
 
 const char *const migratetype_names[MIGRATE_TYPES] = {
 	[MIGRATE_UNMOVABLE] = "Unmovable",
@@ -72,22 +72,21 @@ static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
  * A pageblock's byte holds its migratetype, plus PB_ISOLATE while it is
  * isolated: the type underneath survives the isolation (Linux 6.16's
  * standalone PB_migrate_isolate bit), so undo_isolate_page_range() can give
- * it back without being told.
+ * it back without being told. The byte sits in the struct page of the
+ * pageblock's first pfn, which sparse_add_section() guarantees exists
+ * whenever any pfn of the pageblock has a struct page.
  */
-#define PB_ISOLATE	0x80
-#define PB_MT_MASK	0x7f
-
-static u8 *pageblock_byte(unsigned long pfn)
+u8 *pageblock_flags_byte(unsigned long pfn)
 {
-	struct mem_section *ms = __pfn_to_section(pfn);
+	unsigned long head = pageblock_start_pfn(pfn);
 
-	BUG_ON(!ms || !ms->pageblock_mt);
-	return &ms->pageblock_mt[(pfn & ~PAGE_SECTION_MASK) >> pageblock_order];
+	BUG_ON(!pfn_valid(head));
+	return &pfn_to_page(head)->pageblock_flags;
 }
 
 int get_pageblock_migratetype(unsigned long pfn)
 {
-	u8 b = *pageblock_byte(pfn);
+	u8 b = *pageblock_flags_byte(pfn);
 
 	return b & PB_ISOLATE ? MIGRATE_ISOLATE : b & PB_MT_MASK;
 }
@@ -99,7 +98,7 @@ int get_pageblock_migratetype(unsigned long pfn)
  */
 void set_pageblock_migratetype(unsigned long pfn, int mt)
 {
-	u8 *b = pageblock_byte(pfn);
+	u8 *b = pageblock_flags_byte(pfn);
 
 	BUG_ON(mt < 0 || mt >= MIGRATE_TYPES);
 	if (mt == MIGRATE_ISOLATE)
@@ -148,7 +147,7 @@ static void add_to_free_list(struct zone *zone, unsigned long pfn, unsigned int 
 	account_freepages(zone, 1UL << order, mt, true);
 }
 
-static void del_from_free_list(struct zone *zone, unsigned long pfn, unsigned int order, int mt)
+void del_from_free_list(struct zone *zone, unsigned long pfn, unsigned int order, int mt)
 {
 	struct page *page = pfn_to_page(pfn);
 
@@ -221,7 +220,7 @@ static void __free_one_page(struct zone *zone, unsigned long pfn, unsigned int o
  * free_one_block() - free [pfn, pfn + 2^order) of @zone, each pageblock with
  * its own migratetype (Linux's split_large_buddy()).
  */
-static void free_one_block(struct zone *zone, unsigned long pfn, unsigned int order)
+void free_one_block(struct zone *zone, unsigned long pfn, unsigned int order)
 {
 	if (order <= pageblock_order) {
 		__free_one_page(zone, pfn, order, get_pageblock_migratetype(pfn));
@@ -232,59 +231,25 @@ static void free_one_block(struct zone *zone, unsigned long pfn, unsigned int or
 				get_pageblock_migratetype(pfn + i));
 }
 
-/*
- * refile_free_blocks() - isolate the pageblocks of [start, end) or end
- * their isolation: take every free block that overlaps the range off its
- * list (accounted by the type it was filed under), set or clear PB_ISOLATE,
- * then free each block again pageblock by pageblock, so that each part
- * lands on its pageblock's list and merges as far as the rules now allow. A
- * block that reaches outside the range is split at the range's edges this
- * way; the pageblocks outside keep their type.
- */
-static void refile_free_blocks(struct zone *zone, unsigned long start, unsigned long end,
-			       bool isolate)
+/* The next pfn a walk over struct pages looks at (mm/internal.h). */
+unsigned long pfn_walk_next(unsigned long pfn)
 {
-	struct list_head taken;
-	unsigned long pfn = ALIGN_DOWN(start, 1UL << MAX_PAGE_ORDER);
-	struct page *page, *next;
+	struct page *page;
 
-	INIT_LIST_HEAD(&taken);
-	while (pfn < end) {
-		unsigned int order;
-
-		if (!free_head(pfn, zone, &order)) {
-			pfn++;
-			continue;
-		}
-		if (pfn + (1UL << order) > start) {
-			del_from_free_list(zone, pfn, order, get_pageblock_migratetype(pfn));
-			page = pfn_to_page(pfn);
-			page->private = order;
-			list_add_tail(&page->lru, &taken);
-		}
-		pfn += 1UL << order;
-	}
-	for (pfn = start; pfn < end; pfn += pageblock_nr_pages) {
-		if (isolate)
-			*pageblock_byte(pfn) |= PB_ISOLATE;
-		else
-			*pageblock_byte(pfn) &= ~PB_ISOLATE;
-	}
-	list_for_each_entry_safe(page, next, &taken, lru) {
-		unsigned int order = page->private;
-
-		list_del(&page->lru);
-		page->private = 0;
-		free_one_block(zone, page_to_pfn(page), order);
-	}
+	if (!pfn_valid(pfn))
+		return ALIGN(pfn + 1, PAGES_PER_SUBSECTION);
+	page = pfn_to_page(pfn);
+	if (PageBuddy(page) || page_is_allocated_head(page))
+		return pfn + (1UL << page->private);
+	return pfn + 1;
 }
 
 /* ---- freeing ---- */
 
 /*
  * free_pages() - drop the reference alloc_pages_node() gave; the last one
- * frees the block. A page that is free, reserved or not the head of an
- * @order block is a caller's bug: panic with what is wrong.
+ * frees the block. A page that is free, reserved, or not the head of an
+ * allocated @order block is a caller's bug: panic with what is wrong.
  */
 void free_pages(struct page *page, unsigned int order)
 {
@@ -293,18 +258,23 @@ void free_pages(struct page *page, unsigned int order)
 	if (!page)
 		return;
 	pfn = page_to_pfn(page);
-	if (order > MAX_PAGE_ORDER || !IS_ALIGNED(pfn, 1UL << order) || PageBuddy(page) ||
-	    PageReserved(page) || !page->_refcount)
-		panic("free_pages: bad page: pfn %#lx order %u flags %#lx refcount %u", pfn,
-		      order, page->flags, page->_refcount);
+	if (order > MAX_PAGE_ORDER || !IS_ALIGNED(pfn, 1UL << order) ||
+	    !page_is_allocated_head(page) || page->private != order)
+		panic("free_pages: bad page: pfn %#lx order %u flags %#lx refcount %u order %lu",
+		      pfn, order, page->flags, page->_refcount, page->private);
 	if (--page->_refcount)
 		return;
+	page_clear(page, PG_movable);
+	page->private = 0;
 	page->index = 0;
 	page->owner = 0;
 	free_one_block(page_zone(page), pfn, order);
 }
 
-/* Hand [pfn, pfn + 2^order), reserved until now, to its zone (Linux's __free_pages_core). */
+/*
+ * Hand [pfn, pfn + 2^order), reserved or offline until now, to its zone
+ * (Linux's __free_pages_core): the pages become managed.
+ */
 static void __free_pages_core(unsigned long pfn, unsigned int order)
 {
 	struct zone *zone = page_zone_of(pfn);
@@ -313,14 +283,14 @@ static void __free_pages_core(unsigned long pfn, unsigned int order)
 		struct page *page = pfn_to_page(pfn + i);
 
 		ClearPageReserved(page);
+		page_clear(page, PG_offline);
 		page->_refcount = 0;
 	}
 	zone->managed_pages += 1UL << order;
 	free_one_block(zone, pfn, order);
 }
 
-/* [start, end) in the largest naturally aligned blocks (Linux's __free_pages_memory). */
-static void __free_pages_memory(unsigned long start, unsigned long end)
+void __free_pages_memory(unsigned long start, unsigned long end)
 {
 	while (start < end) {
 		unsigned int order = start ? min(MAX_PAGE_ORDER, __builtin_ctzl(start)) :
@@ -330,6 +300,55 @@ static void __free_pages_memory(unsigned long start, unsigned long end)
 			order--;
 		__free_pages_core(start, order);
 		start += 1UL << order;
+	}
+}
+
+void adjust_managed_page_count(struct page *page, long count)
+{
+	page_zone(page)->managed_pages += count;
+}
+
+void free_reserved_page(struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	if (!PageReserved(page) || PageBuddy(page))
+		panic("free_reserved_page: pfn %#lx is not reserved (flags %#lx)", pfn,
+		      page->flags);
+	__free_pages_core(pfn, 0);
+}
+
+static unsigned int size_order(u64 size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+phys_addr_t kernel_pages_alloc(u64 size, int nid, const char *name)
+{
+	struct page *page;
+
+	if (!after_bootmem)
+		return memblock_phys_alloc_try_nid(size, size, nid, name);
+	page = alloc_pages_node(nid, size_order(size), GFP_KERNEL);
+	return page ? PFN_PHYS(page_to_pfn(page)) : 0;
+}
+
+void kernel_pages_free(phys_addr_t pa, u64 size)
+{
+	struct page *page = pfn_to_page(PFN_DOWN(pa));
+
+	if (!after_bootmem) {
+		memblock_phys_free(pa, size);
+	} else if (PageReserved(page)) {
+		memblock_phys_free(pa, size);
+		for (unsigned long i = 0; i < (size >> PAGE_SHIFT); i++)
+			free_reserved_page(page + i);
+	} else {
+		free_pages(page, size_order(size));
 	}
 }
 
@@ -399,8 +418,8 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, in
 
 /*
  * Linux's can_steal_fallback(): an unmovable or reclaimable request, or a
- * block of at least half a pageblock, claims the whole pageblock, so that
- * types stay apart in pageblocks instead of mixing.
+ * block of at least half a pageblock, may try to claim the whole pageblock,
+ * so that types stay apart in pageblocks instead of mixing.
  */
 static bool can_steal_fallback(unsigned int order, int start_mt)
 {
@@ -418,6 +437,36 @@ static int find_suitable_fallback(struct zone *zone, unsigned int order, int sta
 			return mt;
 	}
 	return -1;
+}
+
+/*
+ * prep_move_freepages_block() - count the free pages and the pages of
+ * movable allocations in @pfn's pageblock. False when the pageblock reaches
+ * outside @zone's span: such a pageblock is never claimed (Linux's rule; a
+ * zone whose end is not pageblock-aligned keeps its last pageblock's type).
+ */
+static bool prep_move_freepages_block(struct zone *zone, unsigned long pfn,
+				      unsigned long *free, unsigned long *movable)
+{
+	unsigned long start = pageblock_start_pfn(pfn), end = start + pageblock_nr_pages;
+
+	if (!zone_spans_pfn(zone, start) || !zone_spans_pfn(zone, end - 1))
+		return false;
+	*free = *movable = 0;
+	for (pfn = start; pfn < end; pfn = pfn_walk_next(pfn)) {
+		struct page *page;
+
+		if (!pfn_valid(pfn))
+			continue;
+		page = pfn_to_page(pfn);
+		if (page_zone(page) != zone)
+			continue;
+		if (PageBuddy(page))
+			*free += 1UL << page->private;
+		else if (page_is_allocated_head(page) && PageMovable(page))
+			*movable += 1UL << page->private;
+	}
+	return true;
 }
 
 /* Move the free blocks of @pfn's pageblock (each smaller than it) to @new_mt. */
@@ -441,17 +490,20 @@ static void move_freepages_block(struct zone *zone, unsigned long pfn, int old_m
  * steal_suitable_fallback() - take the free block @page (@current_order, in
  * a pageblock of another type) for a request of @order and @start_mt:
  *  - a block of a pageblock or more: all of its pageblocks change type;
- *  - else, when @whole_block allows and the pageblock lies in the zone: the
- *    pageblock is claimed (its free pages move, its type changes) and the
- *    request is served from it;
+ *  - else, when @whole_block allows, the pageblock lies in the zone, and its
+ *    free pages plus the pages "alike" the request make at least half of it
+ *    (Linux's rule: for a movable request the movable allocations; for
+ *    another type taking from a Movable pageblock, all that is neither free
+ *    nor movable): the pageblock is claimed (its free pages move, its type
+ *    changes) and the request is served from it;
  *  - else one piece is split off and the rest stays where it was.
- * Stolen pageblocks are counted in zone->nr_stolen.
+ * Claimed pageblocks are counted in zone->nr_stolen.
  */
 static struct page *steal_suitable_fallback(struct zone *zone, struct page *page,
 					    unsigned int current_order, unsigned int order,
 					    int start_mt, bool whole_block)
 {
-	unsigned long pfn = page_to_pfn(page), pb = pageblock_start_pfn(pfn);
+	unsigned long pfn = page_to_pfn(page), free, movable, alike;
 	int block_mt = get_pageblock_migratetype(pfn);
 
 	if (current_order >= pageblock_order) {
@@ -461,13 +513,21 @@ static struct page *steal_suitable_fallback(struct zone *zone, struct page *page
 		expand(zone, pfn, order, current_order, start_mt);
 		return page;
 	}
-	if (whole_block && pb >= zone->zone_start_pfn &&
-	    pb + pageblock_nr_pages <= zone_end_pfn(zone)) {
-		move_freepages_block(zone, pb, block_mt, start_mt);
-		set_pageblock_migratetype(pb, start_mt);
+	if (!whole_block || !prep_move_freepages_block(zone, pfn, &free, &movable))
+		goto single_page;
+	if (start_mt == MIGRATE_MOVABLE)
+		alike = movable;
+	else if (block_mt == MIGRATE_MOVABLE)
+		alike = pageblock_nr_pages - (free + movable);
+	else
+		alike = 0;
+	if (free + alike >= pageblock_nr_pages / 2) {
+		move_freepages_block(zone, pfn, block_mt, start_mt);
+		set_pageblock_migratetype(pfn, start_mt);
 		zone->nr_stolen++;
 		return __rmqueue_smallest(zone, order, start_mt);
 	}
+single_page:
 	del_from_free_list(zone, pfn, current_order, block_mt);
 	expand(zone, pfn, order, current_order, block_mt);
 	return page;
@@ -558,148 +618,18 @@ struct page *alloc_pages_node(int nid, unsigned int order, gfp_t gfp)
 	if (!page)
 		return NULL;
 	page->_refcount = 1;
+	page->private = order;
 	if (gfp & __GFP_ZERO)
 		memset(__va(PFN_PHYS(page_to_pfn(page))), 0, PAGE_SIZE << order);
 	return page;
 }
 
-/* ---- isolation ---- */
-
-/* The zone whose span holds [start, end), judged by the first pfn with a struct page. */
-static struct zone *range_zone(unsigned long start, unsigned long end)
+void __SetPageMovable(struct page *page, const struct movable_operations *mops)
 {
-	struct zone *zone;
-	unsigned long pfn;
-
-	for (pfn = start; pfn < end && !pfn_valid(pfn); pfn++)
-		;
-	if (pfn == end)
-		return NULL;
-	zone = page_zone_of(pfn);
-	if (start < zone->zone_start_pfn || end > zone_end_pfn(zone))
-		return NULL;
-	return zone;
-}
-
-/* [start, end) pageblock aligned, in one zone, each pageblock with a type. */
-static struct zone *isolation_zone(unsigned long start, unsigned long end)
-{
-	struct zone *zone;
-
-	if (start >= end || !IS_ALIGNED(start, pageblock_nr_pages) ||
-	    !IS_ALIGNED(end, pageblock_nr_pages))
-		return NULL;
-	zone = range_zone(start, end);
-	if (!zone)
-		return NULL;
-	for (unsigned long pfn = start; pfn < end; pfn += pageblock_nr_pages) {
-		struct mem_section *ms = __pfn_to_section(pfn);
-
-		if (!ms || !ms->pageblock_mt)
-			return NULL;
-	}
-	return zone;
-}
-
-int set_migratetype_isolate(unsigned long start_pfn, unsigned long end_pfn)
-{
-	struct zone *zone = isolation_zone(start_pfn, end_pfn);
-
-	if (!zone)
-		return -EINVAL;
-	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages)
-		if (get_pageblock_migratetype(pfn) == MIGRATE_ISOLATE)
-			return -EBUSY;
-	refile_free_blocks(zone, start_pfn, end_pfn, true);
-	return 0;
-}
-
-/*
- * Pageblocks of the range that are not isolated are left alone, so undoing
- * two neighbouring isolations at once is fine. A range that
- * set_migratetype_isolate() would refuse is a caller's bug.
- */
-void undo_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn)
-{
-	struct zone *zone = isolation_zone(start_pfn, end_pfn);
-
-	BUG_ON(!zone);
-	refile_free_blocks(zone, start_pfn, end_pfn, false);
-}
-
-/* ---- nodes and zones ---- */
-
-static int region_nid(const struct memblock_region *r)
-{
-	int nid = r->nid < 0 ? 0 : r->nid;
-
-	if (nid >= MAX_NUMNODES)
-		panic("free_area_init: node %d of memory at %#llx is beyond MAX_NUMNODES (%d)",
-		      nid, (unsigned long long)r->base, MAX_NUMNODES);
-	return nid;
-}
-
-static void zone_init(pg_data_t *pgdat, enum zone_type type)
-{
-	struct zone *zone = &pgdat->node_zones[type];
-
-	memset(zone, 0, sizeof(*zone));
-	zone->zone_pgdat = pgdat;
-	zone->name = zone_names[type];
-	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
-		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-			INIT_LIST_HEAD(&zone->free_area[o].free_list[mt]);
-}
-
-/* Grow @nid's span over memory [start, end) and link those pages to ZONE_NORMAL. */
-static void node_add_memory(int nid, unsigned long start, unsigned long end)
-{
-	pg_data_t *pgdat = NODE_DATA(nid);
-	unsigned long node_end = pgdat->node_start_pfn + pgdat->node_spanned_pages;
-
-	if (!pgdat->online) {
-		pgdat->online = true;
-		pgdat->node_start_pfn = start;
-		node_end = end;
-	}
-	pgdat->node_start_pfn = min(pgdat->node_start_pfn, start);
-	pgdat->node_spanned_pages = max(node_end, end) - pgdat->node_start_pfn;
-	pgdat->node_present_pages += end - start;
-	for (unsigned long pfn = start; pfn < end; pfn++) {
-		if (!pfn_valid(pfn))
-			panic("free_area_init: pfn %#lx of node %d has no struct page", pfn, nid);
-		set_page_links(pfn_to_page(pfn), ZONE_NORMAL, nid);
-	}
-}
-
-void free_area_init(void)
-{
-	if (pageblock_order > MAX_PAGE_ORDER)
-		panic("free_area_init: pageblock_order %u > MAX_PAGE_ORDER %d", pageblock_order,
-		      MAX_PAGE_ORDER);
-	memset(node_data, 0, sizeof(node_data));
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		node_data[nid].node_id = nid;
-		for (int z = 0; z < MAX_NR_ZONES; z++)
-			zone_init(&node_data[nid], z);
-	}
-	for_each_mem_region(r) {
-		unsigned long start = PFN_UP(r->base), end = PFN_DOWN(r->base + r->size);
-
-		if (start < end)
-			node_add_memory(region_nid(r), start, end);
-	}
-	for_each_online_node(nid) {
-		pg_data_t *pgdat = NODE_DATA(nid);
-		struct zone *normal = &pgdat->node_zones[ZONE_NORMAL];
-		struct zone *movable = &pgdat->node_zones[ZONE_MOVABLE];
-
-		normal->zone_start_pfn = pgdat->node_start_pfn;
-		normal->spanned_pages = pgdat->node_spanned_pages;
-		normal->present_pages = pgdat->node_present_pages;
-		/* Empty until memory is onlined into it, at the node's end. */
-		movable->zone_start_pfn = pgdat->node_start_pfn + pgdat->node_spanned_pages;
-	}
+	if (!page_is_allocated_head(page))
+		panic("__SetPageMovable: pfn %#lx heads no allocation", page_to_pfn(page));
+	page_set(page, PG_movable);
+	page->owner = (unsigned long)mops;
 }
 
 /* ---- totals ---- */

@@ -23,13 +23,18 @@
 #include <lib/kernel.h>
 #include <mm/fixmap.h>
 #include <mm/pgtable.h>
+#include <mm/sparse.h>
 
 /*
- * Where each table page came from, so teardown gives it back there.
- * (Once struct page exists this moves into it.) Open addressing keyed by
- * the table's physical address; deletion shifts the cluster back.
+ * Where each table page came from, so teardown gives it back there. Once a
+ * table page has an initialised struct page, the record lives there
+ * (PG_pgtable, owner = the allocator): that costs nothing and has no limit.
+ * Before that (the boot tables, built before the memmap; tables carved from
+ * a hot-added range, whose memmap is built after them) it sits in a small
+ * open-addressing table keyed by physical address, until
+ * pgtable_origins_settle() moves it into the struct page.
  */
-#define ORIGIN_SLOTS	16384
+#define ORIGIN_SLOTS	4096
 
 struct table_origin {
 	phys_addr_t pa;			/* 0: free slot */
@@ -38,10 +43,12 @@ struct table_origin {
 
 static struct table_origin origins[ORIGIN_SLOTS];
 static unsigned long nr_origins;
+/* Set by pgtable_origins_settle(): struct pages may hold records from now on. */
+static bool origins_in_memmap;
 
 static unsigned long origin_hash(phys_addr_t pa)
 {
-	return ((pa >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL) >> 50 & (ORIGIN_SLOTS - 1);
+	return ((pa >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL) >> 52 & (ORIGIN_SLOTS - 1);
 }
 
 static long origin_find(phys_addr_t pa)
@@ -56,10 +63,24 @@ static long origin_find(phys_addr_t pa)
 	return -1;
 }
 
+/* The struct page that can hold @pa's record, or NULL. */
+static struct page *origin_page(phys_addr_t pa)
+{
+	unsigned long pfn = pa >> PAGE_SHIFT;
+
+	return origins_in_memmap && pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+}
+
 static int origin_add(phys_addr_t pa, struct pgtable_alloc *alloc)
 {
+	struct page *page = origin_page(pa);
 	unsigned long i = origin_hash(pa);
 
+	if (page) {
+		SetPagePgtable(page);
+		page->owner = (unsigned long)alloc;
+		return 0;
+	}
 	if (nr_origins == ORIGIN_SLOTS - 1)
 		return -ENOSPC;
 	while (origins[i].pa)
@@ -70,19 +91,11 @@ static int origin_add(phys_addr_t pa, struct pgtable_alloc *alloc)
 	return 0;
 }
 
-/* Remove @pa's record and return its allocator. */
-static struct pgtable_alloc *origin_take(phys_addr_t pa)
+/* Empty slot @hole: move later members of its cluster into it where they may go. */
+static void origin_close_hole(unsigned long hole)
 {
-	long hole = origin_find(pa);
-	struct pgtable_alloc *alloc;
-	unsigned long i;
-
-	BUG_ON(hole < 0);
-	alloc = origins[hole].alloc;
-	origins[hole].pa = 0;
-	nr_origins--;
-	/* Move later members of the cluster into the hole where they may go. */
-	for (i = (hole + 1) & (ORIGIN_SLOTS - 1); origins[i].pa; i = (i + 1) & (ORIGIN_SLOTS - 1)) {
+	for (unsigned long i = (hole + 1) & (ORIGIN_SLOTS - 1); origins[i].pa;
+	     i = (i + 1) & (ORIGIN_SLOTS - 1)) {
 		unsigned long home = origin_hash(origins[i].pa);
 
 		if (((i - home) & (ORIGIN_SLOTS - 1)) >= ((i - hole) & (ORIGIN_SLOTS - 1))) {
@@ -91,14 +104,66 @@ static struct pgtable_alloc *origin_take(phys_addr_t pa)
 			hole = i;
 		}
 	}
+}
+
+static void origin_remove_slot(long slot)
+{
+	origins[slot].pa = 0;
+	nr_origins--;
+	origin_close_hole(slot);
+}
+
+/* Remove @pa's record and return its allocator. */
+static struct pgtable_alloc *origin_take(phys_addr_t pa)
+{
+	long slot = origin_find(pa);
+	struct pgtable_alloc *alloc;
+	struct page *page;
+
+	if (slot >= 0) {
+		alloc = origins[slot].alloc;
+		origin_remove_slot(slot);
+		return alloc;
+	}
+	page = origin_page(pa);
+	BUG_ON(!page || !PagePgtable(page));
+	alloc = (struct pgtable_alloc *)page->owner;
+	ClearPagePgtable(page);
+	page->owner = 0;
 	return alloc;
 }
 
 struct pgtable_alloc *pgtable_origin(phys_addr_t table)
 {
-	long i = origin_find(table);
+	long slot = origin_find(table);
+	struct page *page;
 
-	return i < 0 ? NULL : origins[i].alloc;
+	if (slot >= 0)
+		return origins[slot].alloc;
+	page = origin_page(table);
+	return page && PagePgtable(page) ? (struct pgtable_alloc *)page->owner : NULL;
+}
+
+void pgtable_origins_settle(void)
+{
+	origins_in_memmap = true;
+	for (unsigned long i = 0; i < ORIGIN_SLOTS;) {
+		struct page *page = origins[i].pa ? origin_page(origins[i].pa) : NULL;
+
+		if (!page) {
+			i++;
+			continue;
+		}
+		SetPagePgtable(page);
+		page->owner = (unsigned long)origins[i].alloc;
+		/* The hole may pull a later entry into slot i: look at it again. */
+		origin_remove_slot(i);
+	}
+}
+
+unsigned long pgtable_origins_pending(void)
+{
+	return nr_origins;
 }
 
 /* The table page at @pa, mapped at the fixmap slot of @level. */
@@ -397,6 +462,14 @@ static int prepare_entry(phys_addr_t table, int level, u64 va, u64 chunk_last,
 		return c->op == WALK_PROTECT ? -EFAULT : 0;
 	if (type == PTE_TABLE)
 		return prepare_level(arch_pte_addr(*ptep, level), level + 1, va, chunk_last, c);
+	/*
+	 * A live entry may change its permissions in place, never its memory
+	 * type (Linux's pgattr_change_is_safe()): Normal <-> Device would need
+	 * break-before-make of a mapping someone may be using. Refused before
+	 * anything is split.
+	 */
+	if (c->op == WALK_PROTECT && ((arch_pte_prot(*ptep, level) ^ c->prot) & PROT_DEVICE))
+		return -EINVAL;
 	if (arch_pte_cont(*ptep, level)) {
 		u64 start = run_start(va, level);
 

@@ -1,45 +1,60 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Sections and the boot memmap (include/mm/sparse.h), Linux's mm/sparse.c
- * for SPARSEMEM_VMEMMAP.
+ * Sections and their memmap (include/mm/sparse.h), Linux's mm/sparse.c for
+ * SPARSEMEM_VMEMMAP.
  *
  * Boot memory is handled in whole sections: a section any memblock region
- * touches is present and gets a memmap for all of its pages; pages of the
- * section that hold no memory (holes) keep PG_reserved for good.
+ * touches is present, online and gets a memmap for all of its pages; its
+ * subsection bits mark the 2 MiB pieces that hold memory, and the struct
+ * pages of holes keep PG_reserved. Hot-added memory comes and goes in
+ * subsections (sparse_add_section(), sparse_remove_section()): only their
+ * memmap is mapped, and a vmemmap page that several subsections share is
+ * unmapped with the last of them.
  */
 #include <arch/timer.h>
 #include <kernel/panic.h>
 #include <lib/bitmap.h>
+#include <lib/errno.h>
 #include <lib/kernel.h>
 #include <mm/memblock.h>
 #include <mm/mmu.h>
 #include <mm/mmzone.h>
+#include <mm/pfn.h>
 #include <mm/sparse.h>
 #include <mm/vmemmap.h>
 #include <string.h>
+
+#include "internal.h"
 
 struct mem_section mem_section[NR_MEM_SECTIONS];
 struct page *vmemmap;
 struct sparse_stats sparse_stats;
 
-/* Every section a memory region touches is present, on the first region's node. */
+/*
+ * Every section a memory region touches is present and online (Linux's
+ * memory_present()), on the first region's node; the subsections the
+ * region touches hold memory.
+ */
 static void memblocks_present(void)
 {
 	for_each_mem_region(r) {
-		unsigned long first = pfn_to_section_nr(r->base >> PAGE_SHIFT);
-		unsigned long last = pfn_to_section_nr((r->base + r->size - 1) >> PAGE_SHIFT);
+		unsigned long first = PFN_DOWN(r->base), last = PFN_DOWN(r->base + r->size - 1);
 
-		if (last >= NR_MEM_SECTIONS)
+		if (pfn_to_section_nr(last) >= NR_MEM_SECTIONS)
 			panic("sparse: memory at %#llx is beyond the %d-bit section table",
 			      (unsigned long long)r->base, MAX_PHYSMEM_BITS);
-		for (unsigned long nr = first; nr <= last; nr++) {
-			struct mem_section *ms = &mem_section[nr];
+		for (unsigned long pfn = first; pfn <= last; pfn += PAGES_PER_SUBSECTION) {
+			struct mem_section *ms = __pfn_to_section(pfn);
 
-			if (ms->flags & SECTION_MARKED_PRESENT)
-				continue;
-			ms->flags = SECTION_MARKED_PRESENT | SECTION_IS_EARLY;
-			ms->nid = r->nid < 0 ? 0 : r->nid;
+			if (!(ms->flags & SECTION_MARKED_PRESENT)) {
+				ms->flags = SECTION_MARKED_PRESENT | SECTION_IS_EARLY |
+					    SECTION_IS_ONLINE;
+				ms->nid = memblock_region_nid(r);
+			}
+			set_bit(subsection_index(pfn), ms->subsection_map);
 		}
+		/* The loop steps from @first: mark the subsection of @last too. */
+		set_bit(subsection_index(last), __pfn_to_section(last)->subsection_map);
 	}
 }
 
@@ -69,59 +84,23 @@ static void populate_boot_memmap(void)
 		if (ret)
 			panic("sparse: no memmap for sections %lu-%lu on node %d: %d",
 			      nr, end - 1, nid, ret);
-		for (; nr < end; nr++) {
+		for (; nr < end; nr++)
 			mem_section[nr].flags |= SECTION_HAS_MEM_MAP;
-			bitmap_fill(mem_section[nr].subsection_map, SUBSECTIONS_PER_SECTION);
-		}
 	}
 }
 
 /*
- * One migratetype byte per pageblock, all MIGRATE_MOVABLE as Linux boots
- * them: one node-local allocation per node, sliced per section.
+ * Every struct page of a populated section: reserved, in ZONE_NORMAL of
+ * its node, each pageblock Movable as Linux boots them.
  */
-static void alloc_pageblock_flags(void)
-{
-	unsigned long bytes = ALIGN(PAGES_PER_SECTION >> pageblock_order, 8);
-
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		unsigned long count = 0;
-		u8 *p;
-		phys_addr_t pa;
-
-		for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++)
-			count += valid_section_nr(nr) && mem_section[nr].nid == nid;
-		if (!count)
-			continue;
-		pa = memblock_phys_alloc_try_nid(count * bytes, 8, nid, "pageblock flags");
-		if (!pa)
-			panic("sparse: no memory for pageblock flags");
-		p = __va(pa);
-		memset(p, MIGRATE_MOVABLE, count * bytes);
-		for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++) {
-			if (valid_section_nr(nr) && mem_section[nr].nid == nid) {
-				mem_section[nr].pageblock_mt = p;
-				p += bytes;
-			}
-		}
-	}
-}
-
-/* Every struct page of a populated section: reserved, in ZONE_NORMAL of its node. */
 static void memmap_init(void)
 {
 	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++) {
 		unsigned long pfn = section_nr_to_pfn(nr);
 
-		if (!valid_section_nr(nr))
-			continue;
-		for (unsigned long i = 0; i < PAGES_PER_SECTION; i++) {
-			struct page *page = pfn_to_page(pfn + i);
-
-			*page = (struct page) { .flags = 1UL << PG_reserved, ._refcount = 1 };
-			set_page_links(page, ZONE_NORMAL, mem_section[nr].nid);
-			INIT_LIST_HEAD(&page->lru);
-		}
+		if (valid_section_nr(nr))
+			memmap_init_range(pfn, pfn + PAGES_PER_SECTION, mem_section[nr].nid,
+					  ZONE_NORMAL, 1UL << PG_reserved, MIGRATE_MOVABLE);
 	}
 }
 
@@ -134,9 +113,106 @@ void sparse_init(void)
 	t0 = arch_counter_read();
 	populate_boot_memmap();
 	t1 = arch_counter_read();
-	alloc_pageblock_flags();
 	memmap_init();
+	pgtable_origins_settle();	/* table origins move into struct pages */
 	sparse_stats.populate_ns = (t1 - t0) * 1000000000ULL / arch_counter_freq();
 	sparse_stats.init_ns = (arch_counter_read() - t1) * 1000000000ULL / arch_counter_freq();
 	sparse_stats.init_pages = nr_populated_sections() * PAGES_PER_SECTION;
+}
+
+/* ---- hot-added subsections ---- */
+
+static unsigned long memmap_va(unsigned long pfn)
+{
+	return (unsigned long)pfn_to_page(pfn);
+}
+
+/*
+ * Whether [start_pfn, start_pfn + nr_pages) can be added as it is: inside one
+ * section, in whole subsections, none of which holds memory yet, on the
+ * section's node and memmap source, and with the first pfn of every
+ * pageblock it touches having a struct page once it is added (the
+ * pageblock's flags live there).
+ */
+static int section_add_check(int nid, unsigned long start_pfn, unsigned long nr_pages,
+			     struct vmem_altmap *altmap)
+{
+	unsigned long end_pfn = start_pfn + nr_pages;
+	struct mem_section *ms = __pfn_to_section(start_pfn);
+
+	if (!nr_pages || !IS_ALIGNED(start_pfn | nr_pages, PAGES_PER_SUBSECTION) ||
+	    pfn_to_section_nr(start_pfn) != pfn_to_section_nr(end_pfn - 1))
+		return -EINVAL;
+	if (!ms || nid < 0 || nid >= MAX_NUMNODES)
+		return -EINVAL;
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += PAGES_PER_SUBSECTION)
+		if (pfn_section_valid(ms, pfn))
+			return -EEXIST;
+	if (ms->flags & SECTION_MARKED_PRESENT) {
+		if (ms->nid != nid || (!early_section(ms) && ms->altmap != altmap))
+			return -EINVAL;
+	}
+	for (unsigned long pfn = pageblock_start_pfn(start_pfn); pfn < end_pfn;
+	     pfn += pageblock_nr_pages)
+		if (pfn < start_pfn && !pfn_valid(pfn))
+			return -EINVAL;
+	return 0;
+}
+
+int sparse_add_section(int nid, unsigned long start_pfn, unsigned long nr_pages,
+		       struct vmem_altmap *altmap)
+{
+	struct mem_section *ms = __pfn_to_section(start_pfn);
+	unsigned long end_pfn = start_pfn + nr_pages;
+	int ret = section_add_check(nid, start_pfn, nr_pages, altmap);
+
+	if (ret)
+		return ret;
+	/* An early section's memmap covers its holes already (Linux's section_activate()). */
+	if (!early_section(ms)) {
+		ret = vmemmap_populate(memmap_va(start_pfn), memmap_va(end_pfn), nid, altmap);
+		if (ret)
+			return ret;
+	}
+	memmap_init_range(start_pfn, end_pfn, nid, ZONE_NORMAL,
+			  1UL << PG_reserved | 1UL << PG_offline, MIGRATE_MOVABLE);
+	if (!(ms->flags & SECTION_MARKED_PRESENT)) {
+		ms->nid = nid;
+		ms->altmap = altmap;
+	}
+	ms->flags |= SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP;
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += PAGES_PER_SUBSECTION)
+		set_bit(subsection_index(pfn), ms->subsection_map);
+	return 0;
+}
+
+int sparse_remove_section(unsigned long start_pfn, unsigned long nr_pages)
+{
+	struct mem_section *ms = __pfn_to_section(start_pfn);
+	unsigned long end_pfn = start_pfn + nr_pages;
+	struct vmem_altmap *altmap;
+
+	if (!ms || !nr_pages || !IS_ALIGNED(start_pfn | nr_pages, PAGES_PER_SUBSECTION) ||
+	    pfn_to_section_nr(start_pfn) != pfn_to_section_nr(end_pfn - 1))
+		return -EINVAL;
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += PAGES_PER_SUBSECTION)
+		if (!pfn_section_valid(ms, pfn))
+			return -EINVAL;
+	altmap = ms->altmap;
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += PAGES_PER_SUBSECTION)
+		clear_bit(subsection_index(pfn), ms->subsection_map);
+	if (early_section(ms)) {
+		/* The memmap stays: those struct pages are holes again. */
+		memmap_init_range(start_pfn, end_pfn, ms->nid, ZONE_NORMAL, 1UL << PG_reserved,
+				  MIGRATE_MOVABLE);
+		return 0;
+	}
+	/* Section state first, then the memmap (Linux's order, CVE-2023-52489). */
+	if (!bitmap_weight(ms->subsection_map, SUBSECTIONS_PER_SECTION)) {
+		ms->flags = 0;
+		ms->nid = 0;
+		ms->altmap = NULL;
+	}
+	vmemmap_free(memmap_va(start_pfn), memmap_va(end_pfn), altmap);
+	return 0;
 }

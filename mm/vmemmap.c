@@ -28,7 +28,6 @@ enum vmemmap_mode vmemmap_mode = VMEMMAP_AUTO;
 enum altmap_fallback altmap_fallback = ALTMAP_FALLBACK_NONE;
 const char *const vmemmap_mode_names[3] = { "auto", "section", "base" };
 const char *const altmap_fallback_names[2] = { "none", "basepages" };
-unsigned long vmemmap_cross_node_tables[MAX_NUMNODES];
 
 static u64 block_size(void)
 {
@@ -38,36 +37,6 @@ static u64 block_size(void)
 static u64 cont_size(void)
 {
 	return arch_cont_entries(PGTABLE_LAST_LEVEL) * PAGE_SIZE;
-}
-
-static unsigned int size_order(u64 size)
-{
-	unsigned int order = 0;
-
-	while ((PAGE_SIZE << order) < size)
-		order++;
-	return order;
-}
-
-/* Pages of RAM, from memblock at boot and from the buddy allocator later. */
-static phys_addr_t alloc_ram(u64 size, int node, const char *name)
-{
-	struct page *page;
-
-	if (!after_bootmem)
-		return memblock_phys_alloc_try_nid(size, size, node, name);
-	page = alloc_pages_node(node, size_order(size), GFP_KERNEL);
-	return page ? (phys_addr_t)page_to_pfn(page) << PAGE_SHIFT : 0;
-}
-
-static void free_ram(phys_addr_t pa, u64 size)
-{
-	struct page *page = pfn_to_page(pa >> PAGE_SHIFT);
-
-	if (!after_bootmem || PageReserved(page))
-		memblock_phys_free(pa, size);
-	else
-		free_pages(page, size_order(size));
 }
 
 /* Linux's altmap_alloc_block_buf(): naturally aligned pages from the altmap. */
@@ -87,10 +56,17 @@ static phys_addr_t altmap_alloc_block_buf(unsigned long size, struct vmem_altmap
 	return (phys_addr_t)(pfn + nr_align) << PAGE_SHIFT;
 }
 
+/*
+ * Linux only lowers alloc here; hotmm also gives the alignment padding back
+ * once nothing is allocated (docs/design.md), so an altmap whose memmap is
+ * all gone reads as new.
+ */
 void vmem_altmap_free(struct vmem_altmap *altmap, unsigned long nr_pfns)
 {
 	BUG_ON(nr_pfns > altmap->alloc);
 	altmap->alloc -= nr_pfns;
+	if (!altmap->alloc)
+		altmap->align = 0;
 }
 
 static enum fail_site size_site(unsigned long size)
@@ -106,7 +82,7 @@ phys_addr_t vmemmap_alloc_block_buf(unsigned long size, int node, struct vmem_al
 		return 0;
 	if (altmap)
 		return altmap_alloc_block_buf(size, altmap);
-	return alloc_ram(size, node, "memmap");
+	return kernel_pages_alloc(size, node, "memmap");
 }
 
 static bool in_altmap(const struct vmem_altmap *altmap, phys_addr_t pa)
@@ -121,7 +97,7 @@ static void vmemmap_free_backing(phys_addr_t pa, u64 size, struct vmem_altmap *a
 	if (in_altmap(altmap, pa))
 		vmem_altmap_free(altmap, size >> PAGE_SHIFT);
 	else
-		free_ram(pa, size);
+		kernel_pages_free(pa, size);
 }
 
 /* The node whose struct pages the vmemmap VA @va holds (0 if none). */
@@ -135,43 +111,25 @@ static int vmemmap_va_nid(u64 va)
 }
 
 /*
- * A table for @va at @level spans level_size(level - 1) of vmemmap. It is
- * node-local when every present section whose struct pages it maps is on
- * one node; otherwise it is counted against the node it is taken from.
+ * The node a vmemmap table for @va comes from: the node of the struct pages
+ * at @va. (A table whose span holds several nodes' struct pages is still
+ * taken from that one node; vmemmap_describe() counts such tables.)
  */
 static int table_nid(int level, u64 va)
 {
-	u64 span = level_size(level - 1), lo = ALIGN_DOWN(va, span), last = lo + (span - 1);
-	unsigned long memstart_pfn = memstart_addr >> PAGE_SHIFT;
-	unsigned long first, pages;
-	int nid = vmemmap_va_nid(va);
-
-	/* A high table's span may start below VMEMMAP_START or end above VMEMMAP_END. */
-	lo = max(lo, (u64)VMEMMAP_START);
-	last = min(last, (u64)VMEMMAP_END - 1);
-	first = (lo - VMEMMAP_START) / sizeof(struct page) + memstart_pfn;
-	pages = (last - lo + 1) / sizeof(struct page);
-
-	for (unsigned long nr = pfn_to_section_nr(first);
-	     nr < NR_MEM_SECTIONS && section_nr_to_pfn(nr) < first + pages; nr++) {
-		if (present_section_nr(nr) && mem_section[nr].nid != nid) {
-			vmemmap_cross_node_tables[nid]++;
-			break;
-		}
-	}
-	return nid;
+	return vmemmap_va_nid(va);
 }
 
 static phys_addr_t vmemmap_pgt_alloc(struct pgtable_alloc *a, int level, u64 va)
 {
 	if (should_fail(FAIL_PGTABLE))
 		return 0;
-	return alloc_ram(PAGE_SIZE, table_nid(level, va), "pgtable");
+	return kernel_pages_alloc(PAGE_SIZE, table_nid(level, va), "pgtable");
 }
 
 static void vmemmap_pgt_free(struct pgtable_alloc *a, phys_addr_t table, int level)
 {
-	free_ram(table, PAGE_SIZE);
+	kernel_pages_free(table, PAGE_SIZE);
 }
 
 struct pgtable_alloc vmemmap_pgtable_alloc = {
@@ -195,119 +153,33 @@ static bool range_unmapped(u64 start, u64 end)
 	return true;
 }
 
-/* Map @size bytes of memmap backing at @va; on failure give @pa back. */
-static int map_backing(u64 va, phys_addr_t pa, u64 size, unsigned int flags,
-		       struct vmem_altmap *altmap)
-{
-	int ret = pgtable_map(&swapper_pg, va, pa, size, PAGE_KERNEL, flags,
-			      &vmemmap_pgtable_alloc);
-
-	if (ret)
-		vmemmap_free_backing(pa, size, altmap);
-	return ret;
-}
-
-static int populate_basepages(u64 start, u64 end, int node, struct vmem_altmap *altmap)
-{
-	for (u64 va = start; va < end; va += PAGE_SIZE) {
-		phys_addr_t pa;
-
-		if (vmemmap_mapped(va))
-			continue;
-		pa = vmemmap_alloc_block_buf(PAGE_SIZE, node, altmap);
-		if (!pa || map_backing(va, pa, PAGE_SIZE, PGT_NO_BLOCKS | PGT_NO_CONT, altmap))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-/* Contiguous runs where a whole run is wanted and can be had, base pages elsewhere. */
-static int populate_cont(u64 start, u64 end, int node, struct vmem_altmap *altmap)
-{
-	u64 span = cont_size(), next;
-
-	for (u64 va = start; va < end; va = next) {
-		phys_addr_t pa = 0;
-
-		next = min(ALIGN_DOWN(va, span) + span, end);
-		if (span > PAGE_SIZE && next - va == span && range_unmapped(va, next))
-			pa = vmemmap_alloc_block_buf(span, node, altmap);
-		if (pa) {
-			if (map_backing(va, pa, span, PGT_NO_BLOCKS, altmap))
-				return -ENOMEM;
-		} else if (populate_basepages(va, next, node, altmap)) {
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-static int populate_chunk(u64 start, u64 end, int node, struct vmem_altmap *altmap)
-{
-	if (vmemmap_mode != VMEMMAP_BASE && end - start == block_size() &&
-	    range_unmapped(start, end)) {
-		phys_addr_t pa = vmemmap_alloc_block_buf(block_size(), node, altmap);
-
-		if (pa)
-			return map_backing(start, pa, block_size(), PGT_NO_CONT, altmap);
-		/*
-		 * seed 000: without an altmap, fall back for this chunk. With one,
-		 * Linux >= 6.0 fails (a correctly sized altmap never runs short);
-		 * arm64 5.11-5.19 took base pages from the altmap instead.
-		 */
-		if (altmap && altmap_fallback == ALTMAP_FALLBACK_NONE)
-			return -ENOMEM;
-		if (altmap)
-			return populate_basepages(start, end, node, altmap);
-	}
-	if (vmemmap_mode == VMEMMAP_AUTO)
-		return populate_cont(start, end, node, altmap);
-	return populate_basepages(start, end, node, altmap);
-}
-
 /*
- * What a failed call undoes: [start, end) but the pages mapped already at
- * its edges (shared with a neighbour; only edge pages can be).
+ * What one populate call has mapped, as VA runs in increasing order: a
+ * failed call unmaps exactly these, and nothing that was mapped before it
+ * (a neighbour's edge page, or a section populated earlier inside the
+ * range). A run ends where a mapping that existed already interrupts the
+ * call's own, so the runs are as many as those islands plus one.
  */
-static void unmapped_part(u64 start, u64 end, u64 *lo, u64 *hi)
+#define POPULATE_RUNS	32
+
+struct populate_ctx {
+	int node;
+	struct vmem_altmap *altmap;
+	unsigned int nr_runs;
+	u64 run_start[POPULATE_RUNS], run_end[POPULATE_RUNS];
+};
+
+static bool log_mapping(struct populate_ctx *c, u64 va, u64 size)
 {
-	*lo = start;
-	*hi = end;
-	while (*lo < *hi && vmemmap_mapped(*lo))
-		*lo += PAGE_SIZE;
-	while (*hi > *lo && vmemmap_mapped(*hi - PAGE_SIZE))
-		*hi -= PAGE_SIZE;
-}
-
-int vmemmap_populate_basepages(unsigned long start, unsigned long end, int node,
-			       struct vmem_altmap *altmap)
-{
-	u64 lo, hi;
-	int ret;
-
-	unmapped_part(start, end, &lo, &hi);
-	ret = populate_basepages(start, end, node, altmap);
-	if (ret)
-		vmemmap_free(lo, hi, altmap);
-	return ret;
-}
-
-int vmemmap_populate(unsigned long start, unsigned long end, int node,
-		     struct vmem_altmap *altmap)
-{
-	u64 block = block_size(), lo, hi, next;
-	int ret;
-
-	unmapped_part(start, end, &lo, &hi);
-	for (u64 va = start; va < end; va = next) {
-		next = min(ALIGN_DOWN(va, block) + block, (u64)end);
-		ret = populate_chunk(va, next, node, altmap);
-		if (ret) {
-			vmemmap_free(lo, hi, altmap);
-			return ret;
-		}
+	if (c->nr_runs && c->run_end[c->nr_runs - 1] == va) {
+		c->run_end[c->nr_runs - 1] = va + size;
+		return true;
 	}
-	return 0;
+	if (c->nr_runs == POPULATE_RUNS)
+		return false;
+	c->run_start[c->nr_runs] = va;
+	c->run_end[c->nr_runs++] = va + size;
+	return true;
 }
 
 /*
@@ -344,16 +216,163 @@ static u64 entry_next(u64 leaf, u64 size, u64 end)
 	return leaf + (size - 1) >= end - 1 ? end : leaf + size;
 }
 
-void vmemmap_free(unsigned long start, unsigned long end, struct vmem_altmap *altmap)
+static void unmap_leaf(u64 leaf, u64 size, phys_addr_t pa, struct vmem_altmap *altmap)
+{
+	BUG_ON(pgtable_unmap(&swapper_pg, leaf, size, &vmemmap_pgtable_alloc));
+	vmemmap_free_backing(pa, size, altmap);
+}
+
+/* Unmap every leaf that lies wholly inside [start, end) and give its backing back. */
+static void unmap_leaves_inside(u64 start, u64 end, struct vmem_altmap *altmap)
 {
 	u64 va = start, leaf, size;
 	phys_addr_t pa;
 
 	while (va < end) {
-		/* A leaf shared with memory outside the range stays. */
-		if (leaf_at(va, &leaf, &size, &pa) && leaf >= start && leaf + (size - 1) < end) {
-			BUG_ON(pgtable_unmap(&swapper_pg, leaf, size, &vmemmap_pgtable_alloc));
-			vmemmap_free_backing(pa, size, altmap);
+		if (leaf_at(va, &leaf, &size, &pa) && leaf >= start && leaf + (size - 1) < end)
+			unmap_leaf(leaf, size, pa, altmap);
+		va = entry_next(leaf, size, end);
+	}
+}
+
+static void populate_undo(struct populate_ctx *c)
+{
+	while (c->nr_runs--)
+		unmap_leaves_inside(c->run_start[c->nr_runs], c->run_end[c->nr_runs], c->altmap);
+}
+
+/* Map @size bytes of memmap backing at @va and log it; on failure give @pa back. */
+static int map_backing(struct populate_ctx *c, u64 va, phys_addr_t pa, u64 size,
+		       unsigned int flags)
+{
+	int ret = pgtable_map(&swapper_pg, va, pa, size, PAGE_KERNEL, flags,
+			      &vmemmap_pgtable_alloc);
+
+	if (ret) {
+		vmemmap_free_backing(pa, size, c->altmap);
+		return ret;
+	}
+	if (!log_mapping(c, va, size)) {
+		/* Too many islands to undo exactly later: undo this one now and fail. */
+		unmap_leaf(va, size, pa, c->altmap);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int populate_basepages(struct populate_ctx *c, u64 start, u64 end)
+{
+	for (u64 va = start; va < end; va += PAGE_SIZE) {
+		phys_addr_t pa;
+
+		if (vmemmap_mapped(va))
+			continue;
+		pa = vmemmap_alloc_block_buf(PAGE_SIZE, c->node, c->altmap);
+		if (!pa || map_backing(c, va, pa, PAGE_SIZE, PGT_NO_BLOCKS | PGT_NO_CONT))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Contiguous runs where a whole run is wanted and can be had, base pages elsewhere. */
+static int populate_cont(struct populate_ctx *c, u64 start, u64 end)
+{
+	u64 span = cont_size(), next;
+
+	for (u64 va = start; va < end; va = next) {
+		phys_addr_t pa = 0;
+
+		next = min(ALIGN_DOWN(va, span) + span, end);
+		if (span > PAGE_SIZE && next - va == span && range_unmapped(va, next))
+			pa = vmemmap_alloc_block_buf(span, c->node, c->altmap);
+		if (pa) {
+			if (map_backing(c, va, pa, span, PGT_NO_BLOCKS))
+				return -ENOMEM;
+		} else if (populate_basepages(c, va, next)) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int populate_chunk(struct populate_ctx *c, u64 start, u64 end)
+{
+	if (vmemmap_mode != VMEMMAP_BASE && end - start == block_size() &&
+	    range_unmapped(start, end)) {
+		phys_addr_t pa = vmemmap_alloc_block_buf(block_size(), c->node, c->altmap);
+
+		if (pa)
+			return map_backing(c, start, pa, block_size(), PGT_NO_CONT);
+		/*
+		 * seed 000: without an altmap, fall back for this chunk. With one,
+		 * Linux >= 6.0 fails (a correctly sized altmap never runs short);
+		 * arm64 5.11-5.19 took base pages from the altmap instead.
+		 */
+		if (c->altmap && altmap_fallback == ALTMAP_FALLBACK_NONE)
+			return -ENOMEM;
+		if (c->altmap)
+			return populate_basepages(c, start, end);
+	}
+	if (vmemmap_mode == VMEMMAP_AUTO)
+		return populate_cont(c, start, end);
+	return populate_basepages(c, start, end);
+}
+
+int vmemmap_populate_basepages(unsigned long start, unsigned long end, int node,
+			       struct vmem_altmap *altmap)
+{
+	struct populate_ctx c = { .node = node, .altmap = altmap };
+	int ret = populate_basepages(&c, ALIGN_DOWN(start, PAGE_SIZE), ALIGN(end, PAGE_SIZE));
+
+	if (ret)
+		populate_undo(&c);
+	return ret;
+}
+
+int vmemmap_populate(unsigned long start, unsigned long end, int node,
+		     struct vmem_altmap *altmap)
+{
+	struct populate_ctx c = { .node = node, .altmap = altmap };
+	u64 block = block_size(), next;
+
+	start = ALIGN_DOWN(start, PAGE_SIZE);
+	end = ALIGN(end, PAGE_SIZE);
+	for (u64 va = start; va < end; va = next) {
+		int ret;
+
+		next = min(ALIGN_DOWN(va, block) + block, (u64)end);
+		ret = populate_chunk(&c, va, next);
+		if (ret) {
+			populate_undo(&c);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* The pfns whose struct pages lie (at least partly) in vmemmap [start, end). */
+static void memmap_pfns(u64 start, u64 end, unsigned long *first, unsigned long *last)
+{
+	unsigned long memstart_pfn = memstart_addr >> PAGE_SHIFT;
+
+	*first = (start - VMEMMAP_START) / sizeof(struct page) + memstart_pfn;
+	*last = DIV_ROUND_UP(end - VMEMMAP_START, sizeof(struct page)) + memstart_pfn;
+}
+
+void vmemmap_free(unsigned long start, unsigned long end, struct vmem_altmap *altmap)
+{
+	u64 va = ALIGN_DOWN(start, PAGE_SIZE), leaf, size;
+	phys_addr_t pa;
+
+	end = ALIGN(end, PAGE_SIZE);
+	while (va < end) {
+		if (leaf_at(va, &leaf, &size, &pa)) {
+			unsigned long first, last;
+
+			/* A leaf whose struct pages someone still has stays. */
+			memmap_pfns(leaf, leaf + size, &first, &last);
+			if (!memmap_in_use(first, last))
+				unmap_leaf(leaf, size, pa, altmap);
 		}
 		va = entry_next(leaf, size, end);
 	}
@@ -369,18 +388,38 @@ u64 vmemmap_cont_bytes(void)
 	return cont_size();
 }
 
-/* Count each table the walk for @va read once: the first time it is seen. */
-static unsigned long new_tables(const struct pgtable_walk *w, struct vmemmap_cursor *c)
+/*
+ * Whether the table of @level that maps @va maps struct pages of more than
+ * one node (it spans level_size(level - 1) of vmemmap; a high table's span
+ * may start below VMEMMAP_START or end above VMEMMAP_END).
+ */
+static bool table_spans_nodes(int level, u64 va)
 {
-	unsigned long n = 0;
+	u64 span = level_size(level - 1), lo = ALIGN_DOWN(va, span), last = lo + (span - 1);
+	unsigned long first, end;
+	int nid = vmemmap_va_nid(va);
 
+	lo = max(lo, (u64)VMEMMAP_START);
+	last = min(last, (u64)VMEMMAP_END - 1);
+	memmap_pfns(lo, last + 1, &first, &end);
+	for (unsigned long nr = pfn_to_section_nr(first);
+	     nr < NR_MEM_SECTIONS && section_nr_to_pfn(nr) < end; nr++)
+		if (present_section_nr(nr) && mem_section[nr].nid != nid)
+			return true;
+	return false;
+}
+
+/* Count each table the walk for @va read once: the first time it is seen. */
+static void new_tables(const struct pgtable_walk *w, u64 va, struct vmemmap_cursor *c,
+		       struct vmemmap_section_desc *d)
+{
 	for (int l = PGTABLE_START_LEVEL + 1; l <= w->level; l++) {
 		if (c->last_table[l] != w->tables[l]) {
 			c->last_table[l] = w->tables[l];
-			n++;
+			d->table_pages++;
+			d->cross_node_tables += table_spans_nodes(l, va);
 		}
 	}
-	return n;
 }
 
 void vmemmap_describe(unsigned long nr, struct vmemmap_section_desc *d,
@@ -402,7 +441,7 @@ void vmemmap_describe(unsigned long nr, struct vmemmap_section_desc *d,
 		if (mapped) {
 			phys_addr_t pa = arch_pte_addr(w.pte, w.level) + (va - leaf);
 
-			d->table_pages += new_tables(&w, c);
+			new_tables(&w, va, c, d);
 			if (leaf != c->last_leaf || !c->last_leaf) {
 				c->last_leaf = leaf;
 				if (w.level < PGTABLE_LAST_LEVEL)

@@ -18,6 +18,7 @@
 #ifndef ARCH_PGTABLE_H
 #define ARCH_PGTABLE_H
 
+#include <arch/sparsemem.h>
 #include <lib/types.h>
 #include <layout.h>
 
@@ -84,13 +85,19 @@ static inline unsigned int arch_cont_entries(int level)
 /*
  * ARM64_MEMSTART_ALIGN: PAGE_OFFSET maps RAM from this alignment, so that
  * vmemmap chunks line up with blocks: 1 GiB for 4K (a level-1 block) and 16K
- * (a contiguous run of level-2 blocks), 512 MiB for 64K (a level-2 block).
+ * (a contiguous run of level-2 blocks), 512 MiB for 64K (a level-2 block);
+ * as in Linux, never less than a section, so that section 0's memmap starts
+ * at VMEMMAP_START (SECTION_SIZE_BITS=31 on 4K makes it 2 GiB).
  */
 static inline u64 arch_memstart_align(void)
 {
+	u64 align;
+
 	if (PAGE_SHIFT == 14)
-		return level_size(2) * arch_cont_entries(2);
-	return level_size(PAGE_SHIFT == 12 ? 1 : 2);
+		align = level_size(2) * arch_cont_entries(2);
+	else
+		align = level_size(PAGE_SHIFT == 12 ? 1 : 2);
+	return align > (1ULL << SECTION_SIZE_BITS) ? align : 1ULL << SECTION_SIZE_BITS;
 }
 
 /* Protection and memory type of a leaf, independent of the encoding. */

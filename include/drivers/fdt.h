@@ -12,13 +12,13 @@
 #define DRIVERS_FDT_H
 
 #include <lib/types.h>
+#include <mm/numa.h>
 
 #define DT_MAX_MEM		32	/* memory banks (reg tuples) */
 #define DT_MAX_RSV		32	/* memreserve + reserved-memory */
 #define DT_NAME_LEN		48
 #define DT_BOOTARGS_LEN		1024
 #define DT_RNG_SEED_LEN		64
-#define NUMA_NO_NODE		(-1)
 
 /* Interrupt trigger, as the GIC binding's flags cell says. */
 enum irq_trigger {

@@ -50,7 +50,7 @@ static inline int memblock_region_nid(const struct memblock_region *r)
 	return r->nid < 0 ? 0 : r->nid;
 }
 
-/* Return: 0, -EINVAL (empty or wrapping range), -ENOSPC (table full). */
+/* Return: 0, -EINVAL (empty or wrapping range, node beyond MAX_NUMNODES), -ENOSPC (table full). */
 int memblock_add_node(phys_addr_t base, u64 size, int nid);
 int memblock_reserve(phys_addr_t base, u64 size, const char *name);
 int memblock_mark_nomap(phys_addr_t base, u64 size);

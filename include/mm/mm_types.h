@@ -4,9 +4,15 @@
  *
  *   flags     PG_* bits, with the node in bits 48..55 and the zone in 56..59
  *   lru       free-list links while PG_buddy
- *   private   buddy order while PG_buddy
+ *   private   the block's order while PG_buddy, and in the head page of an
+ *             allocated block
  *   _refcount 1 while allocated or reserved, 0 while free
- *   owner     who holds a reserved page (e.g. the page-table allocator), or 0
+ *   pageblock_flags  in the first page of each pageblock: the pageblock's
+ *             migratetype and PB_ISOLATE (mm/page_alloc.c). Linux keeps them
+ *             in a per-section bitmap; here they live and die with the memmap
+ *             (docs/design.md, "Pageblock flags")
+ *   owner     who holds the page: the pgtable_alloc of a page-table page, the
+ *             movable_operations of a movable allocation, or 0
  *   index     free for the page's user (test allocations keep their id here)
  */
 #ifndef MM_MM_TYPES_H
@@ -20,7 +26,8 @@ struct page {
 	struct list_head lru;
 	unsigned long private;
 	unsigned int _refcount;
-	unsigned int _pad;
+	u8 pageblock_flags;
+	u8 _pad[3];
 	unsigned long owner;
 	unsigned long index;
 	unsigned long _reserved;
@@ -34,7 +41,8 @@ enum pageflags {
 	PG_buddy,		/* the head of a free block; order in private */
 	PG_vmemmap,		/* holds a memmap (seed 002's PageVmemmap) */
 	PG_pgtable,		/* a page-table page */
-	PG_isolated,		/* in an isolated pageblock, taken off the free lists */
+	PG_movable,		/* head of an allocation that can be migrated (owner: its ops) */
+	PG_offline,		/* offline memory: not managed by the buddy (Linux's PageOffline) */
 	NR_PAGEFLAGS,
 };
 
@@ -66,6 +74,10 @@ static inline void page_clear(struct page *p, enum pageflags f)
 #define SetPageVmemmap(p)	page_set(p, PG_vmemmap)
 #define ClearPageVmemmap(p)	page_clear(p, PG_vmemmap)
 #define PagePgtable(p)		page_test(p, PG_pgtable)
+#define SetPagePgtable(p)	page_set(p, PG_pgtable)
+#define ClearPagePgtable(p)	page_clear(p, PG_pgtable)
+#define PageMovable(p)		page_test(p, PG_movable)
+#define PageOffline(p)		page_test(p, PG_offline)
 
 static inline int page_to_nid(const struct page *p)
 {

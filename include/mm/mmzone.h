@@ -15,8 +15,8 @@
 #include <arch/sparsemem.h>
 #include <lib/list.h>
 #include <mm/mm_types.h>
+#include <mm/numa.h>
 
-#define MAX_NUMNODES		8
 #define NR_PAGE_ORDERS		(MAX_PAGE_ORDER + 1)
 
 enum zone_type {
@@ -42,6 +42,10 @@ struct free_area {
 	unsigned long nr_free;			/* blocks of this order, all types */
 };
 
+/*
+ * A zone's span grows as memory is onlined into it and shrinks as memory
+ * leaves (mm/memory_hotplug.c); ZONE_MOVABLE starts empty (spanned 0).
+ */
 struct zone {
 	struct pglist_data *zone_pgdat;
 	const char *name;
@@ -80,6 +84,16 @@ static inline unsigned long zone_end_pfn(const struct zone *z)
 static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
 {
 	return pfn >= z->zone_start_pfn && pfn < zone_end_pfn(z);
+}
+
+static inline bool zone_is_empty(const struct zone *z)
+{
+	return z->spanned_pages == 0;
+}
+
+static inline unsigned long pgdat_end_pfn(const pg_data_t *pgdat)
+{
+	return pgdat->node_start_pfn + pgdat->node_spanned_pages;
 }
 
 #define for_each_online_node(nid) \

@@ -69,15 +69,27 @@ int pgtable_unmap(struct pgtable *pt, u64 va, u64 size, struct pgtable_alloc *al
 
 /*
  * pgtable_protect() - give every page of [va, va + size) the protection
- * @prot, splitting blocks and runs the range covers in part.
- * Return: 0, -EINVAL, -EFAULT (part is not mapped; nothing changed),
- * -ENOMEM (a split failed; protections unchanged).
+ * @prot, splitting blocks and runs the range covers in part. Only
+ * permissions change: a leaf whose memory type (PROT_DEVICE) differs from
+ * @prot is refused.
+ * Return: 0, -EINVAL (bad range, or a memory-type change; nothing the MMU
+ * sees changed), -EFAULT (part is not mapped; nothing changed), -ENOMEM (a
+ * split failed; protections unchanged).
  */
 int pgtable_protect(struct pgtable *pt, u64 va, u64 size, pgprot_t prot,
 		    struct pgtable_alloc *alloc);
 
 /* The allocator the table page at @table came from, or NULL. */
 struct pgtable_alloc *pgtable_origin(phys_addr_t table);
+/*
+ * pgtable_origins_settle() - from now on, keep the origin of a table page
+ * whose pfn_valid() struct page is initialised in that struct page
+ * (PG_pgtable, owner), and move the records of such pages there. Called
+ * once the boot memmap is initialised, and after each hot-added range's.
+ */
+void pgtable_origins_settle(void);
+/* Origin records still waiting for a struct page (boot: 0 once settled). */
+unsigned long pgtable_origins_pending(void);
 
 /*
  * pgtable_for_each_leaf() - call @fn for every leaf and every empty entry

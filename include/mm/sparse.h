@@ -3,8 +3,10 @@
  * SPARSEMEM_VMEMMAP (mm/sparse.c): physical memory in sections, the memmap
  * of every present section at vmemmap[pfn]. A section is present (memory
  * exists), has a memmap (its struct pages are mapped) and may be online, as
- * in Linux; 2 MiB subsections record which parts of a section have a memmap
- * (boot memory is always whole sections; hot-add works in subsections).
+ * in Linux; 2 MiB subsections record which parts of a section hold memory.
+ * A boot ("early") section has a memmap for all of its pages, holes
+ * included, but its subsection bits mark only the memory; hot-add works in
+ * subsections and maps only their memmap.
  */
 #ifndef MM_SPARSE_H
 #define MM_SPARSE_H
@@ -29,11 +31,19 @@
 #define SECTION_IS_ONLINE	(1UL << 2)
 #define SECTION_IS_EARLY	(1UL << 3)	/* boot memory: whole section */
 
+struct vmem_altmap;
+
 struct mem_section {
 	unsigned long flags;
 	int nid;
 	unsigned long subsection_map[(SUBSECTIONS_PER_SECTION + 63) / 64];
-	u8 *pageblock_mt;	/* one migratetype per pageblock, or NULL */
+	/*
+	 * Where the memmap of the section's hot-added subsections came from:
+	 * the altmap of the memory block that holds it, or NULL (the page
+	 * allocator; boot memmap is memblock's). Teardown reads it here, so it
+	 * never depends on a caller passing the right altmap.
+	 */
+	struct vmem_altmap *altmap;
 };
 
 extern struct mem_section mem_section[NR_MEM_SECTIONS];
@@ -80,24 +90,80 @@ static inline bool online_section_nr(unsigned long nr)
 	return nr < NR_MEM_SECTIONS && (mem_section[nr].flags & SECTION_IS_ONLINE);
 }
 
-/* Whether @pfn has a struct page: early sections whole, others by subsection. */
+static inline bool early_section(const struct mem_section *ms)
+{
+	return ms->flags & SECTION_IS_EARLY;
+}
+
+/* Whether @pfn's subsection holds memory (for boot sections: memory, not a hole). */
+static inline bool pfn_section_valid(const struct mem_section *ms, unsigned long pfn)
+{
+	return test_bit(subsection_index(pfn), ms->subsection_map);
+}
+
+/*
+ * Whether @pfn has a struct page: an early section's memmap covers all of
+ * it (as in Linux, holes have struct pages), others by subsection.
+ */
 static inline bool pfn_valid(unsigned long pfn)
 {
 	struct mem_section *ms = __pfn_to_section(pfn);
 
 	if (!ms || !(ms->flags & SECTION_HAS_MEM_MAP))
 		return false;
-	if (ms->flags & SECTION_IS_EARLY)
-		return true;
-	return test_bit(subsection_index(pfn), ms->subsection_map);
+	return early_section(ms) || pfn_section_valid(ms, pfn);
 }
 
 /*
- * sparse_init() - mark the sections memblock's memory touches present (node
- * from the region) and populate their memmap, node by node, in whole
- * sections; every struct page starts PG_reserved (holes stay so).
+ * pfn_to_online_page() - the struct page of @pfn if it is memory of an
+ * online section, else NULL (Linux's: holes of an early section are not
+ * memory, so they give NULL too).
+ */
+static inline struct page *pfn_to_online_page(unsigned long pfn)
+{
+	struct mem_section *ms = __pfn_to_section(pfn);
+
+	if (!ms || !(ms->flags & SECTION_IS_ONLINE) || !(ms->flags & SECTION_HAS_MEM_MAP))
+		return NULL;
+	return pfn_section_valid(ms, pfn) ? pfn_to_page(pfn) : NULL;
+}
+
+/*
+ * sparse_init() - mark the sections memblock's memory touches present and
+ * online (node from the region, subsection bits where memory is) and
+ * populate their memmap, node by node, in whole sections; every struct page
+ * starts PG_reserved (holes stay so).
  */
 void sparse_init(void);
+
+/*
+ * sparse_add_section() - [start_pfn, +nr_pages), whole subsections of one
+ * section, gets a memmap on node @nid (from @altmap when given; nothing is
+ * mapped for a hole of a boot section, whose memmap exists) and its struct
+ * pages are initialised PG_reserved | PG_offline, on @nid, ZONE_NORMAL.
+ * Return: 0; -EEXIST (a subsection holds memory already); -EINVAL (not
+ * whole subsections of one section, another node or altmap than the
+ * section's, or a pageblock whose first pfn would have no struct page);
+ * -ENOMEM (the memmap could not be mapped; nothing changed).
+ */
+int sparse_add_section(int nid, unsigned long start_pfn, unsigned long nr_pages,
+		       struct vmem_altmap *altmap);
+/*
+ * sparse_remove_section() - the reverse: the subsections lose their memory,
+ * and the vmemmap pages no remaining subsection uses are unmapped and given
+ * back where they came from (the section's altmap, or the allocator).
+ * Return: 0, or -EINVAL (a subsection of the range holds no memory).
+ */
+int sparse_remove_section(unsigned long start_pfn, unsigned long nr_pages);
+/* Whether a pfn of [start_pfn, end_pfn) still has a struct page (its vmemmap is in use). */
+static inline bool memmap_in_use(unsigned long start_pfn, unsigned long end_pfn)
+{
+	for (unsigned long pfn = start_pfn & ~(PAGES_PER_SUBSECTION - 1); pfn < end_pfn;
+	     pfn += PAGES_PER_SUBSECTION)
+		if (pfn_valid(pfn))
+			return true;
+	return false;
+}
 
 /* What building the boot memmap took (for `vmemmap` and `make bench`). */
 struct sparse_stats {

@@ -42,9 +42,10 @@ extern const char *const vmemmap_mode_names[3];
 extern const char *const altmap_fallback_names[2];
 
 /*
- * vmemmap_populate() - map the struct pages [start, end) (vmemmap VAs, page
- * aligned) on node @node. Pages already mapped are left alone.
- * Return: 0, or -ENOMEM with everything this call mapped undone.
+ * vmemmap_populate() - map the struct pages [start, end) (vmemmap VAs; the
+ * pages they touch) on node @node. Pages already mapped are left alone.
+ * Return: 0, or -ENOMEM with exactly what this call mapped undone (also
+ * when already mapped pieces split the call's own into more than 32 runs).
  */
 int vmemmap_populate(unsigned long start, unsigned long end, int node,
 		     struct vmem_altmap *altmap);
@@ -59,9 +60,12 @@ int vmemmap_populate_basepages(unsigned long start, unsigned long end, int node,
  */
 phys_addr_t vmemmap_alloc_block_buf(unsigned long size, int node, struct vmem_altmap *altmap);
 /*
- * vmemmap_free() - unmap the vmemmap leaves wholly inside [start, end) and
- * give their pages back: to @altmap (alloc drops) when they came from it,
- * else to the allocator they came from; empty tables are freed.
+ * vmemmap_free() - unmap the vmemmap leaves that overlap [start, end) and
+ * hold no struct page of a pfn that still has a memmap (memmap_in_use():
+ * clear the section state first), and give their pages back: to @altmap
+ * (alloc drops) when they came from it, else to the allocator they came
+ * from; empty tables are freed. A leaf shared with memory that stays is
+ * left for whoever removes that memory last.
  */
 void vmemmap_free(unsigned long start, unsigned long end, struct vmem_altmap *altmap);
 
@@ -88,6 +92,7 @@ void vmem_altmap_free(struct vmem_altmap *altmap, unsigned long nr_pfns);
 struct vmemmap_section_desc {
 	unsigned long blocks, cont_leaves, base_leaves;	/* leaves starting in the section */
 	unsigned long table_pages;	/* tables first used by this section's range */
+	unsigned long cross_node_tables;	/* of those, tables mapping several nodes' struct pages */
 	unsigned long memmap_bytes;
 	unsigned long off_node_pages;	/* struct pages backed by another node's memory */
 };
@@ -109,7 +114,5 @@ u64 vmemmap_cont_bytes(void);
 
 /* The table allocator the vmemmap uses (node-local where a table's span is). */
 extern struct pgtable_alloc vmemmap_pgtable_alloc;
-/* Tables allocated for spans that hold more than one node's struct pages. */
-extern unsigned long vmemmap_cross_node_tables[];
 
 #endif

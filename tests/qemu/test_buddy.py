@@ -172,8 +172,10 @@ def parse_pfn(text):
             p["section"] = (int(m.group(1)), int(m.group(2), 16), int(m.group(3), 16))
             p["section_node"] = int(m.group(4))
             p["section_state"] = [s.strip() for s in m.group(5).split(",")]
-        elif m := re.fullmatch(r"  subsection (\d+) of (\d+): (valid|not valid)", line):
-            p["subsection"] = (int(m.group(1)), int(m.group(2)), m.group(3) == "valid")
+        elif m := re.fullmatch(r"  subsection (\d+) of (\d+): (valid \(holds memory\)|"
+                               r"not valid \(a hole of a boot section\)|not valid)", line):
+            p["subsection"] = (int(m.group(1)), int(m.group(2)), m.group(3).startswith("valid"))
+            p["boot_hole"] = "hole" in m.group(3)
         elif m := re.fullmatch(r"  pageblock pfn (0x[0-9a-f]+)-(0x[0-9a-f]+): (\S+)", line):
             p["pageblock"] = (int(m.group(1), 16), int(m.group(2), 16), m.group(3))
         elif m := re.fullmatch(r"  memblock: (.*)", line):
@@ -206,8 +208,11 @@ def pfn(con, granule, n, pageblock_order=None):
         first = n >> pbo << pbo
         assert p["pageblock"][:2] == (first, first + (1 << pbo) - 1), out
         assert p["pageblock"][2] in MIGRATETYPES, out
-        # A struct page exists only where the (sub)section has a memmap.
-        assert "has memmap" in p["section_state"] and p["subsection"][2], out
+        # A struct page exists only where the (sub)section has a memmap: a
+        # subsection with memory, or a hole of a boot section (whose memmap
+        # covers the whole section, as in Linux).
+        assert "has memmap" in p["section_state"], out
+        assert p["subsection"][2] or (p["boot_hole"] and "early (boot)" in p["section_state"]), out
     p["text"] = out
     return p
 
@@ -440,7 +445,8 @@ def test_pfn(boot, granule):
     assert k["refcount"] == 1, k["text"]
     assert k["memblock"] == "reserved by kernel", k["text"]
     assert k["section_node"] == 0, k["text"]
-    assert k["section_state"] == ["present", "has memmap", "early (boot)"], k["text"]
+    assert k["section_state"] == ["present", "has memmap", "online", "early (boot)"], k["text"]
+    assert k["subsection"][2] and not k["boot_hole"], k["text"]
 
     # Every reservation's first page is reserved and named in memblock's words.
     for base, size, name in lay.reserved:
@@ -495,7 +501,9 @@ def test_pfn_hole_in_last_section(boot, granule):
         assert h["struct_page"] is True, h["text"]
         assert h["flags"] == {"reserved"} and h["free"] is None, h["text"]
         assert (h["node"], h["zone"]) == (0, "Normal"), h["text"]
-        assert h["section_state"] == ["present", "has memmap", "early (boot)"], h["text"]
+        assert h["section_state"] == ["present", "has memmap", "online", "early (boot)"], h["text"]
+        # Linux marks only the subsections that hold memory: these are holes.
+        assert h["subsection"][2] is False and h["boot_hole"], h["text"]
         assert h["memblock"] == ("no memory here (a hole in a present section: "
                                  "its struct page stays reserved)"), h["text"]
     # The last page of RAM is still memory; the next section has nothing.

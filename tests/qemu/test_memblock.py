@@ -11,8 +11,8 @@ the kernel image, the DTB, the page tables and the DT's own reservations.
             128M), the header totalsize (rounded up to 8 by the kernel);
             ELF and firmware: 0x40000000, 1 MiB;
   "pgtable" one or more page-aligned runs inside RAM, a few pages in all;
-  "memmap" the boot memmap, exactly 64 bytes per page of each present section;
-  "pageblock flags" one byte per pageblock;
+  "memmap" the boot memmap, exactly 64 bytes per page of each present section
+           (pageblock flags live in it: nothing else is reserved for them);
   /memreserve/ entries as "memreserve", /reserved-memory children by node name.
 """
 
@@ -37,7 +37,7 @@ def check_pgtables(granule, reserved, banks):
     return total
 
 
-BOOKKEEPING = {"pgtable", "memmap", "pageblock flags"}
+BOOKKEEPING = {"pgtable", "memmap"}
 SECTION_BYTES = {"4K": 128 * MiB, "16K": 128 * MiB, "64K": 512 * MiB}
 
 
@@ -50,8 +50,7 @@ def check_memmap(granule, reserved, banks):
     want = 64 * (section // dtutil.page_bytes(granule)) * len(sections)
     got = sum(s for _, s, n in reserved if n == "memmap")
     assert got == want, f"memmap reserved {got:#x}, formula {want:#x}"
-    flags = sum(s for _, s, n in reserved if n == "pageblock flags")
-    assert 0 < flags <= 64 * len(sections), f"pageblock flags {flags:#x}"
+    assert not any(n == "pageblock flags" for _, _, n in reserved), reserved
 
 
 def check_reserved_shape(reserved):

@@ -100,6 +100,24 @@ static const struct layout small = {
 	.nr_mem = 1,
 };
 
+/*
+ * Interleaved nodes, as a hot-add to node 0 above node 1 leaves them: node 0
+ * spans all three sections, node 1's memory sits in the middle.
+ */
+static const struct layout interleaved = {
+	.mem = { { B, S, 0 }, { B + S, S, 1 }, { B + 2 * S, S, 0 } },
+	.nr_mem = 3,
+};
+
+/* One node whose zone ends in the middle of a pageblock (pageblock_order is set at run time). */
+static struct layout ragged;
+
+static const struct layout *ragged_layout(void)
+{
+	ragged = (struct layout){ .mem = { { B, 2 * MAXB - (PB / 2) * P, 0 } }, .nr_mem = 1 };
+	return &ragged;
+}
+
 static const unsigned int default_pageblock_order = PTRS_PER_TABLE_SHIFT < MAX_PAGE_ORDER ?
 						     PTRS_PER_TABLE_SHIFT : MAX_PAGE_ORDER;
 
@@ -192,8 +210,10 @@ static void model_free(void)
 {
 	free(expect_zone);
 	free(pstate);
-	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
 		free(levels[o]);
+		levels[o] = NULL;
+	}
 	free(allocs);
 	expect_zone = NULL;
 	pstate = NULL;
@@ -383,8 +403,7 @@ static void check_maximal(unsigned long blocks)
 
 	for (unsigned long i = 0; i < span; i++) {
 		if (i % PB == 0)
-			iso = __pfn_to_section(lo_pfn + i)->pageblock_mt &&
-			      pageblock_isolated(lo_pfn + i);
+			iso = pfn_valid(lo_pfn + i) && pageblock_isolated(lo_pfn + i);
 		if (expect_zone[i] < 0 || pstate[i] == PS_ALLOC)
 			levels[0][i] = -1;
 		else
@@ -582,7 +601,9 @@ static void test_boot_nodes_and_zones(void **state)
 		assert_int_equal(movable->spanned_pages, 0);
 		assert_int_equal(movable->present_pages, 0);
 		assert_int_equal(movable->managed_pages, 0);
-		assert_int_equal(movable->zone_start_pfn, zone_end_pfn(normal));
+		/* ZONE_MOVABLE is empty, its extent not fixed at boot: it grows when memory joins it. */
+		assert_int_equal(movable->zone_start_pfn, 0);
+		assert_true(zone_is_empty(movable));
 		assert_int_equal(normal->managed_pages, managed_expected(nid));
 		assert_int_equal(normal->free_pages, normal->managed_pages);
 		assert_int_equal(normal->nr_stolen, 0);
@@ -980,36 +1001,174 @@ static void test_fallback_movable_takes_single_page(void **state)
 	check_all();
 }
 
-/** A movable request of at least half a pageblock claims the pageblock. */
+/* Movable allocations that say how to move them (offline migrates them; fallback counts them). */
+static int noop_migrate(struct page *dst, struct page *src, unsigned int order)
+{
+	return -EBUSY;
+}
+
+static const struct movable_operations test_movable_ops = { .migrate_page = noop_migrate };
+
+/*
+ * A movable request of at least half a pageblock, or any unmovable one, may
+ * claim the pageblock it falls back into: it does when the pageblock's free
+ * pages and the pages "alike" the request make at least half of it (Linux's
+ * rule). Here the pageblock is Unmovable and holds no movable pages: a
+ * movable request claims it only when half of it is free.
+ */
 static void test_fallback_movable_claims_at_half_pageblock(void **state)
 {
 	struct zone *zone = zone_of(0, ZONE_NORMAL);
 	unsigned int order = pageblock_order / 2;
-	unsigned long stolen, base = pfn_of(B);
+	unsigned long stolen, base = pfn_of(B), pb1 = base + PB;
 	struct page *page;
 
+	if (pageblock_order < 2)
+		skip();
 	boot(&small);
 	exhaust(0, GFP_KERNEL);		/* order MAX_PAGE_ORDER blocks, all unmovable */
 	/* break the first block down to order-0 allocations */
 	untrack_free(find_alloc(base));
 	for (unsigned long i = 0; i < MAX_BLOCK; i++)
 		alloc_tracked(0, 0, GFP_KERNEL);
-	/* free an aligned order-@order run in pageblock 0, and one lone page in pageblock 0 */
+	/* pageblock 0: only an order-@order run free; too little to claim */
 	for (unsigned long pfn = base; pfn < base + (1UL << order); pfn++)
 		untrack_free(find_alloc(pfn));
-	if (PB > 2 * (1UL << order))
-		untrack_free(find_alloc(base + PB - 1));
 	check_all();
 	stolen = zone->nr_stolen;
 	page = alloc_tracked(0, order, __GFP_MOVABLE);
 	assert_int_equal(page_to_pfn(page), base);
+	assert_int_equal(zone->nr_stolen, stolen);
+	assert_int_equal(get_pageblock_migratetype(base), MIGRATE_UNMOVABLE);
+	check_all();
+	if (MAX_BLOCK < 2 * PB)
+		return;
+	/* pageblock 1: half of it free, in order-@order runs: claimed */
+	for (unsigned long pfn = pb1; pfn < pb1 + PB / 2; pfn++)
+		untrack_free(find_alloc(pfn));
+	page = alloc_tracked(0, order, __GFP_MOVABLE);
+	assert_true(page_to_pfn(page) >= pb1 && page_to_pfn(page) < pb1 + PB);
 	assert_int_equal(zone->nr_stolen, stolen + 1);
-	assert_int_equal(get_pageblock_migratetype(base), MIGRATE_MOVABLE);
+	assert_int_equal(get_pageblock_migratetype(pb1), MIGRATE_MOVABLE);
 	assert_int_equal(free_on(zone, MIGRATE_UNMOVABLE), 0);
-	assert_int_equal(free_on(zone, MIGRATE_MOVABLE), PB > 2 * (1UL << order) ? 1 : 0);
+	assert_int_equal(free_on(zone, MIGRATE_MOVABLE), PB / 2 - (1UL << order));
 	check_all();
 	free_everything();
 	check_all();
+}
+
+/*
+ * Defect: one order-0 unmovable allocation used to turn a whole Movable
+ * pageblock Unmovable. Now a pageblock full of movable allocations gives one
+ * page and keeps its type; a pageblock half free is claimed; pages of
+ * allocations that are not movable count as alike an unmovable request.
+ */
+static void test_fallback_claims_only_half_free_or_alike(void **state)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	unsigned long stolen, base = pfn_of(B), pb1, pb2;
+	struct page *page;
+
+	/* three pageblocks at least: where a MAX_PAGE_ORDER block is one, make them smaller */
+	if (2 * MAX_BLOCK < 3 * PB)
+		pageblock_order = MAX_PAGE_ORDER - 2;
+	boot(&small);
+	pb1 = base + PB;
+	pb2 = base + 2 * PB;
+	for (unsigned long i = 0; i < 2 * MAX_BLOCK; i++) {
+		page = alloc_tracked(0, 0, __GFP_MOVABLE);
+		/* pageblock 2 holds movable-zone pages that nobody can move */
+		if (page_to_pfn(page) < pb2 || page_to_pfn(page) >= pb2 + PB)
+			__SetPageMovable(page, &test_movable_ops);
+	}
+	assert_int_equal(zone->nr_stolen, 0);
+	stolen = zone->nr_stolen;
+
+	/* one free page among movable ones: taken alone, the pageblock stays Movable */
+	untrack_free(find_alloc(base + 5));
+	page = alloc_tracked(0, 0, GFP_KERNEL);
+	assert_int_equal(page_to_pfn(page), base + 5);
+	assert_int_equal(zone->nr_stolen, stolen);
+	assert_int_equal(get_pageblock_migratetype(base), MIGRATE_MOVABLE);
+	check_all();
+
+	/* half of pageblock 1 free: claimed */
+	for (unsigned long pfn = pb1; pfn < pb1 + PB; pfn += 2)
+		untrack_free(find_alloc(pfn));
+	page = alloc_tracked(0, 0, GFP_KERNEL);
+	assert_true(page_to_pfn(page) >= pb1 && page_to_pfn(page) < pb1 + PB);
+	assert_int_equal(zone->nr_stolen, stolen + 1);
+	assert_int_equal(get_pageblock_migratetype(pb1), MIGRATE_UNMOVABLE);
+	assert_int_equal(free_on(zone, MIGRATE_UNMOVABLE), PB / 2 - 1);
+	check_all();
+
+	/* use up pageblock 1 again, then one page free in pageblock 2, whose
+	 * allocations are not movable: all alike, so it is claimed */
+	while (free_on(zone, MIGRATE_UNMOVABLE))
+		alloc_tracked(0, 0, GFP_KERNEL);
+	untrack_free(find_alloc(pb2 + 3));
+	page = alloc_tracked(0, 0, GFP_KERNEL);
+	assert_int_equal(page_to_pfn(page), pb2 + 3);
+	assert_int_equal(zone->nr_stolen, stolen + 2);
+	assert_int_equal(get_pageblock_migratetype(pb2), MIGRATE_UNMOVABLE);
+	check_all();
+	free_everything();
+	check_all();
+}
+
+/*
+ * Fallback claiming at the zone's edges: the zone's last pageblock can be
+ * claimed; a pageblock that reaches past the zone's end (a zone whose end is
+ * not pageblock-aligned) never is, however free it is.
+ */
+static void claim_at_zone_end(const struct layout *l, bool claimable)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	unsigned long end, last_pb, stolen, nfree;
+	struct page *page;
+
+	if (pageblock_order < 2)
+		skip();
+	boot(l);
+	end = zone_end_pfn(zone);
+	last_pb = ALIGN_DOWN(end - 1, PB);
+	assert_int_equal(end == last_pb + PB, claimable);
+	while ((page = alloc_pages_node(0, 0, __GFP_MOVABLE))) {
+		track(page, 0);
+		__SetPageMovable(page, &test_movable_ops);
+	}
+	/*
+	 * The last pageblock's pages free, far more than half of it, but (when
+	 * it is whole) not all: a whole free pageblock would be taken over as
+	 * a block, without the pageblock-claiming rule this is about.
+	 */
+	nfree = end - last_pb - claimable;
+	for (unsigned long pfn = last_pb; pfn < last_pb + nfree; pfn++)
+		untrack_free(find_alloc(pfn));
+	check_all();
+	stolen = zone->nr_stolen;
+	page = alloc_tracked(0, 0, GFP_KERNEL);
+	assert_true(page_to_pfn(page) >= last_pb && page_to_pfn(page) < end);
+	assert_int_equal(zone->nr_stolen, stolen + claimable);
+	assert_int_equal(get_pageblock_migratetype(last_pb),
+			 claimable ? MIGRATE_UNMOVABLE : MIGRATE_MOVABLE);
+	assert_int_equal(free_on(zone, MIGRATE_UNMOVABLE), claimable ? nfree - 1 : 0);
+	assert_int_equal(free_on(zone, MIGRATE_MOVABLE), claimable ? 0 : nfree - 1);
+	check_all();
+	free_everything();
+	check_all();
+}
+
+/** The zone's last pageblock, whole, is claimed like any other. */
+static void test_fallback_claims_zone_last_pageblock(void **state)
+{
+	claim_at_zone_end(&small, true);
+}
+
+/** A zone ending inside a pageblock never claims that pageblock. */
+static void test_fallback_never_claims_past_zone_end(void **state)
+{
+	claim_at_zone_end(ragged_layout(), false);
 }
 
 /** A movable request that may not claim splits the smallest fallback block, not the largest. */
@@ -1101,10 +1260,10 @@ static void test_isolate_second_half_of_max_block(void **state)
 	isolate_half(1);
 }
 
-/** Bad ranges: -EINVAL; an isolated pageblock in the range: -EBUSY; nothing changed. */
+/** Bad ranges (unaligned, or a pageblock without struct pages): -EINVAL; an isolated pageblock in the range: -EBUSY; nothing changed. */
 static void test_isolate_errors(void **state)
 {
-	unsigned long nb = pfn_of(B + 2 * S + 5 * P), s1 = pfn_of(B + S);
+	unsigned long s1 = pfn_of(B + S);
 	u64 h;
 
 	boot(&two_nodes);
@@ -1113,9 +1272,6 @@ static void test_isolate_errors(void **state)
 	assert_int_equal(set_migratetype_isolate(s1, s1 + PB + 1), -EINVAL);
 	assert_int_equal(set_migratetype_isolate(s1, s1), -EINVAL);
 	assert_int_equal(set_migratetype_isolate(s1 + PB, s1), -EINVAL);
-	/* across the node boundary */
-	assert_int_equal(set_migratetype_isolate(ALIGN_DOWN(nb, PB) - PB, ALIGN(nb, PB) + PB),
-			 -EINVAL);
 	/* the absent section */
 	assert_int_equal(set_migratetype_isolate(pfn_of(B + 3 * S), pfn_of(B + 3 * S) + PB),
 			 -EINVAL);
@@ -1132,6 +1288,124 @@ static void test_isolate_errors(void **state)
 	check_all();
 	undo_isolate_page_range(s1, s1 + PB);
 	check_all();
+}
+
+/*
+ * Defect: isolation trusted the zone of the range's first page. With nodes
+ * interleaved (node 0, node 1, node 0 again), isolating all three sections
+ * must refile every free block in its own zone: node 1 then allocates
+ * nothing from the isolated pageblocks, pages freed meanwhile land on their
+ * own zone's isolate list, and undoing gives everything back. Offlining
+ * refuses such a range (test_pages_in_a_zone()).
+ */
+static void test_isolate_interleaved_nodes(void **state)
+{
+	unsigned long start = pfn_of(B), mid = pfn_of(B + S), end = pfn_of(B + 3 * S);
+	struct zone *z0 = zone_of(0, ZONE_NORMAL), *z1 = zone_of(1, ZONE_NORMAL);
+	unsigned long free0, free1;
+	struct page *page;
+
+	boot(&interleaved);
+	/* node 0's zone spans node 1's memory */
+	assert_int_equal(z0->zone_start_pfn, start);
+	assert_int_equal(zone_end_pfn(z0), end);
+	assert_ptr_equal(test_pages_in_a_zone(start, end), NULL);
+	assert_ptr_equal(test_pages_in_a_zone(start, mid), z0);
+	assert_ptr_equal(test_pages_in_a_zone(mid, mid + PB), z1);
+	page = alloc_tracked(1, 0, __GFP_THISNODE);
+	free0 = z0->free_pages;
+	free1 = z1->free_pages;
+	assert_int_equal(set_migratetype_isolate(start, end), 0);
+	assert_int_equal(z0->free_pages, 0);
+	assert_int_equal(z1->free_pages, 0);
+	assert_int_equal(free_on(z0, MIGRATE_ISOLATE), free0);
+	assert_int_equal(free_on(z1, MIGRATE_ISOLATE), free1);
+	check_all();
+	/* node 1 finds nothing: every pageblock of its memory is isolated */
+	assert_null(alloc_pages_node(1, 0, __GFP_THISNODE));
+	/* freed while isolated: on node 1's isolate list, not lost */
+	untrack_free(find_alloc(page_to_pfn(page)));
+	assert_int_equal(free_on(z1, MIGRATE_ISOLATE), free1 + 1);
+	assert_int_equal(test_pages_isolated(start, end), 0);
+	check_all();
+	undo_isolate_page_range(start, end);
+	assert_int_equal(z0->free_pages, free0);
+	assert_int_equal(z1->free_pages, free1 + 1);
+	assert_int_equal(nr_free_pages(), totalram_pages());
+	check_all();
+}
+
+/** Isolation across the node boundary of two_nodes: each pageblock in its own zone. */
+static void test_isolate_across_node_boundary(void **state)
+{
+	unsigned long nb, start, end;
+
+	boot(&two_nodes);
+	nb = pfn_of(B + 2 * S + 5 * P);
+	start = ALIGN_DOWN(nb, PB) - PB;
+	end = ALIGN(nb, PB);		/* the pageblock holding the boundary, and one below */
+	int want = 0;
+
+	assert_int_equal(set_migratetype_isolate(start, end), 0);
+	/* free pages only, unless the range holds a reserved page or a hole's */
+	for (unsigned long pfn = start; pfn < end; pfn++)
+		if (pfn_valid(pfn) && expect_zone[pfn - lo_pfn] < 0)
+			want = -EBUSY;
+	assert_int_equal(test_pages_isolated(start, end), want);
+	check_all();
+	assert_ptr_equal(test_pages_in_a_zone(start, end), NULL);
+	undo_isolate_page_range(start, end);
+	check_all();
+	assert_int_equal(nr_free_pages(), totalram_pages());
+}
+
+/*
+ * What offlining needs from the buddy: has_unmovable_pages() names the first
+ * page that cannot be emptied (an allocation that is not movable, or a
+ * reserved page) and skips free and movable ones; test_pages_isolated()
+ * says -EBUSY while an allocation remains; __offline_isolated_pages() takes
+ * the free pages off the isolate lists, unmanaged from then on.
+ */
+static void test_offline_helpers(void **state)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	unsigned long base, pb, managed;
+	struct page *mov, *unmov;
+
+	/* two pageblocks in a MAX_PAGE_ORDER block at least */
+	if (MAX_BLOCK < 2 * PB)
+		pageblock_order = MAX_PAGE_ORDER - 1;
+	boot(&small);
+	mov = alloc_tracked(0, 0, __GFP_MOVABLE);
+	base = page_to_pfn(mov);
+	pb = base + PB;
+	assert_int_equal(base % MAX_BLOCK, 0);	/* the head of a MAX_PAGE_ORDER block */
+	__SetPageMovable(mov, &test_movable_ops);
+	assert_int_equal(has_unmovable_pages(base, base + PB), -1);
+	unmov = alloc_tracked(0, 1, __GFP_MOVABLE);	/* movable zone type, nobody can move it */
+	assert_int_equal(has_unmovable_pages(base, base + PB), page_to_pfn(unmov));
+	assert_int_equal(set_migratetype_isolate(base, base + 2 * PB), 0);
+	assert_int_equal(test_pages_isolated(base, base + 2 * PB), -EBUSY);
+	assert_int_equal(test_pages_isolated(pb, pb + PB), 0);
+	/* the second pageblock is all free: take it off the lists */
+	managed = zone->managed_pages;
+	assert_int_equal(__offline_isolated_pages(pb, pb + PB), PB);
+	assert_int_equal(zone->managed_pages, managed - PB);
+	for (unsigned long pfn = pb; pfn < pb + PB; pfn++) {
+		assert_true(PageOffline(pfn_to_page(pfn)));
+		assert_false(PageBuddy(pfn_to_page(pfn)));
+	}
+	assert_int_equal(has_unmovable_pages(pb, pb + PB), -1);
+	assert_int_equal(test_pages_isolated(pb, pb + PB), 0);
+	assert_int_equal(free_on(zone, MIGRATE_ISOLATE), PB - 3);
+	/* back to the buddy, as onlining does */
+	undo_isolate_page_range(base, base + 2 * PB);
+	__free_pages_memory(pb, pb + PB);
+	assert_int_equal(zone->managed_pages, managed);
+	check_all();
+	free_everything();
+	check_all();
+	assert_int_equal(nr_free_pages(), totalram_pages());
 }
 
 /*
@@ -1330,20 +1604,16 @@ static void random_isolate(void)
 	unsigned long first = ALIGN(zone->zone_start_pfn, PB);
 	unsigned long last = ALIGN_DOWN(zone_end_pfn(zone), PB);
 	unsigned long start, end;
-	bool any_valid = false;
 	int expect = 0, ret;
 
 	if (nr_isos == ARRAY_SIZE(isos) || last <= first)
 		return;
 	start = first + (rnd() % ((last - first) / PB)) * PB;
 	end = min(last, start + (1 + rnd() % 4) * PB);
+	/* Each pageblock keeps its type in its first struct page: it must have one. */
 	for (unsigned long pfn = start; pfn < end; pfn += PB)
-		if (!__pfn_to_section(pfn)->pageblock_mt)
+		if (!pfn_valid(pfn))
 			expect = -EINVAL;
-	for (unsigned long pfn = start; pfn < end && !any_valid; pfn++)
-		any_valid = pfn_valid(pfn);
-	if (!any_valid)
-		expect = -EINVAL;
 	if (!expect && range_isolated(start, end))
 		expect = -EBUSY;
 	ret = set_migratetype_isolate(start, end);
@@ -1513,10 +1783,16 @@ int main(void)
 		T(test_fallback_claims_pageblock),
 		T(test_fallback_movable_takes_single_page),
 		T(test_fallback_movable_claims_at_half_pageblock),
+		T(test_fallback_claims_only_half_free_or_alike),
+		T(test_fallback_claims_zone_last_pageblock),
+		T(test_fallback_never_claims_past_zone_end),
 		T(test_fallback_movable_prefers_smallest),
 		T(test_isolate_first_half_of_max_block),
 		T(test_isolate_second_half_of_max_block),
 		T(test_isolate_errors),
+		T(test_isolate_interleaved_nodes),
+		T(test_isolate_across_node_boundary),
+		T(test_offline_helpers),
 		T(test_isolate_then_free),
 		T(test_isolate_neighbours_undo_one),
 		T(test_isolate_middle_splits_both_edges),

@@ -3,6 +3,7 @@
 # and a break-before-make / contiguous-run / table-lifetime checker.
 UNIT_TESTS += pgtable
 pgtable-srcs := mm/pgtable.c tests/unit/fake/fake_arch.c tests/unit/fake/fake_phys.c \
+	tests/unit/fake/fake_nomemmap.c \
 	tests/unit/fake/stubs.c
 
 # The framework does not track headers; rebuild when the ones used here change.

@@ -264,6 +264,32 @@ static u64 ivals_covered(const struct ivals *s, u64 first, u64 last)
 	return n;
 }
 
+/*
+ * What pgtable_protect(@first..@last, @prot) must return: the walk meets
+ * the pages in VA order, and the first that is unmapped (-EFAULT) or of
+ * another memory type (-EINVAL: Normal <-> Device is never done in place)
+ * decides.
+ */
+static int ivals_protect_result(const struct ivals *s, u64 first, u64 last, pgprot_t prot)
+{
+	u64 pos = first;
+
+	for (unsigned long i = 0; i < s->n; i++) {
+		const struct ival *iv = &s->v[i];
+
+		if (iv->last < pos)
+			continue;
+		if (iv->first > pos)
+			return -EFAULT;
+		if ((iv->prot ^ prot) & PROT_DEVICE)
+			return -EINVAL;
+		if (iv->last >= last)
+			return 0;
+		pos = iv->last + 1;
+	}
+	return -EFAULT;
+}
+
 static void ivals_protect(struct ivals *s, u64 first, u64 last, pgprot_t prot)
 {
 	struct ivals part = { 0 };
@@ -1051,6 +1077,36 @@ static void protect_over_a_hole_returns_efault_and_changes_no_mapping(void **sta
 	ivals_free(&model);
 }
 
+/**
+ * A live mapping keeps its memory type: protecting Normal memory as Device
+ * (or back) returns -EINVAL and changes no mapping, whether the range starts
+ * on the mismatched leaf or reaches it after leaves that could change.
+ */
+static void protect_refuses_a_memory_type_change(void **state)
+{
+	u64 blk = level_size(2), va = B0 - blk;
+	phys_addr_t pa = pa_like(va, 0), pa2 = pa_like(B0, 1);
+	struct ivals model = { 0 };
+
+	assert_int_equal(pt_map(va, pa, blk, PAGE_KERNEL, 0), 0);
+	assert_int_equal(pt_map(B0, pa2, 4 * PG, PAGE_DEVICE, PGT_NO_BLOCKS), 0);
+	ivals_set(&model, va, va + blk - 1, true, pa, PAGE_KERNEL);
+	ivals_set(&model, B0, B0 + 4 * PG - 1, true, pa2, PAGE_DEVICE);
+	assert_int_equal(pt_protect(va, blk, PAGE_DEVICE), -EINVAL);
+	assert_int_equal(pt_protect(va + blk / 2, PG, PAGE_DEVICE), -EINVAL);
+	assert_int_equal(pt_protect(B0, 4 * PG, PAGE_KERNEL), -EINVAL);
+	/* Normal then Device: the first leaves could change, the Device one cannot. */
+	assert_int_equal(pt_protect(B0 - 2 * PG, 4 * PG, PAGE_KERNEL_RO), -EINVAL);
+	expect_region(&model, B0 - 2 * blk, B0 + 2 * blk - 1);
+	/* Permissions alone still change, within one type. */
+	assert_int_equal(pt_protect(B0 + PG, PG, PROT_READ | PROT_DEVICE), 0);
+	ivals_protect(&model, B0 + PG, B0 + 2 * PG - 1, PROT_READ | PROT_DEVICE);
+	expect_region(&model, B0 - 2 * blk, B0 + 2 * blk - 1);
+	assert_int_equal(pt_unmap(B0 - HALF, 2 * HALF), 0);
+	expect_empty_tree();
+	ivals_free(&model);
+}
+
 /* ---- table lifetimes ---- */
 
 /** Unmapping frees every table that became empty, in any order of unmaps, and the counts return exactly to their start. */
@@ -1609,7 +1665,7 @@ static void random_operations_match_a_model(void **state)
 			pgprot_t prot = prots[rnd() % ARRAY_SIZE(prots)];
 
 			last = va + size - 1;
-			want = ivals_covered(&model, va, last) == size ? 0 : -EFAULT;
+			want = ivals_protect_result(&model, va, last, prot);
 			ret = pt_protect(va, size, prot);
 			if (ret != want)
 				fail_msg("op %lu: %s returned %d, expected %d", op, cur_op, ret, want);
@@ -1643,7 +1699,7 @@ static void random_operations_match_a_model(void **state)
 	full_check(&model);
 	expect_host_maps(&model);
 	print_message("pgtable random: map %lu ok %lu -EEXIST, unmap %lu, protect %lu ok "
-		      "%lu -EFAULT; %lu tables live; %lu descriptor writes, %lu TLBIs\n",
+		      "%lu -EFAULT or -EINVAL; %lu tables live; %lu descriptor writes, %lu TLBIs\n",
 		      count[0][0], count[0][1], count[1][0], count[2][0], count[2][1],
 		      fa.a.nr_tables, fake_stats.writes, fake_stats.tlbi_leaf + fake_stats.tlbi_va);
 	for (unsigned int i = 0; i < ARRAY_SIZE(windows); i++)
@@ -1954,6 +2010,7 @@ int main(void)
 		T(part_of_a_run_unmapped_or_protected_breaks_it_as_a_unit),
 		T(splitting_a_live_block_by_partial_unmap_and_protect),
 		T(protect_over_a_hole_returns_efault_and_changes_no_mapping),
+		T(protect_refuses_a_memory_type_change),
 		T(unmap_frees_empty_tables_and_counts_return_to_start),
 		T(unmap_returns_tables_to_the_allocator_they_came_from),
 		T(starved_allocator_leaves_nothing_half_mapped),

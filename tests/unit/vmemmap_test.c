@@ -34,6 +34,7 @@
 #include "fake/fake_arch.h"
 #include "fake/fake_phys.h"
 #include "fake/fake_vmemmap_ram.h"
+#include <lib/bitmap.h>
 #include <lib/errno.h>
 #include <mm/fault_inject.h>
 #include <mm/pgtable.h>
@@ -237,6 +238,8 @@ static void assert_unmapped(u64 a, u64 b)
 {
 	u64 v;
 
+	if (a >= b)
+		return;
 	take_census();
 	for (unsigned long i = 0; i < cs.n; i++)
 		if (cs.v[i].va < b && cs.v[i].va + cs.v[i].size > a)
@@ -442,7 +445,6 @@ static int setup(void **state)
 	for (int s = 0; s < NR_FAIL_SITES; s++)
 		fail_site_every(s, 0);
 	fail_nth_set(0);
-	memset(vmemmap_cross_node_tables, 0, MAX_NUMNODES * sizeof(unsigned long));
 	after_bootmem = true;
 	return 0;
 }
@@ -679,7 +681,9 @@ static void test_altmap_pages_come_from_the_altmap(void **state)
 	vfree(mix_start(), mix_end(), &alt);
 	assert_unmapped(mix_start(), mix_end());
 	assert_int_equal(alt.alloc, 0);
-	assert_int_equal(alt.align, m.align);	/* Linux's vmem_altmap_free() leaves align */
+	/* Linux's vmem_altmap_free() leaves align; hotmm gives it back with the last page */
+	assert_true(m.align > 0);
+	assert_int_equal(alt.align, 0);
 	assert_back(&s0, "free");
 
 	/* one page less: the last base page fails; everything is undone */
@@ -843,24 +847,6 @@ static void test_alloc_block_buf(void **state)
 	assert_int_equal(memblock_phys_free(pa, BLOCK), 0);
 }
 
-/*
- * Struct pages of @pfns pfns from @pfn: the exact memmap range (its ends may
- * be inside a page, shared with a neighbour), and its pages.
- */
-struct mm_range {
-	u64 a, b;		/* exact */
-	u64 pa, pb;		/* page aligned, what populate is given */
-};
-
-static struct mm_range mm_range(unsigned long pfn, unsigned long pfns)
-{
-	struct mm_range r = { .a = pfn_va(pfn), .b = pfn_va(pfn + pfns) };
-
-	r.pa = ALIGN_DOWN(r.a, PG);
-	r.pb = ALIGN(r.b, PG);
-	return r;
-}
-
 /* The backing of the base page mapping @va. */
 static phys_addr_t backing(u64 va)
 {
@@ -870,101 +856,201 @@ static phys_addr_t backing(u64 va)
 	return arch_pte_addr(w.pte, w.level) + (va & (level_size(w.level) - 1) & ~(PG - 1));
 }
 
-/** A page shared by two ranges' memmaps is populated once and freed with its last user. */
-static void test_shared_edge_page(void **state)
+/*
+ * Subsections [pfn, pfn + n * PAGES_PER_SUBSECTION) gain or lose their
+ * memory in the section state, as sparse_add_section() and
+ * sparse_remove_section() record it: vmemmap_free() keeps whatever memmap a
+ * subsection with memory still uses.
+ */
+static void set_subsections(unsigned long pfn, unsigned long n, bool on)
 {
-	unsigned long per = PG / SP;			/* struct pages per memmap page */
-	unsigned long p0 = memstart_pfn + 2 * BLOCK / SP;
-	struct mm_range A = mm_range(p0, 3 * per + per / 2);
-	struct mm_range B = mm_range(p0 + 3 * per + per / 2, 3 * per + per / 2);
-	u64 shared = A.pb - PG;
-	struct snap s0 = snap(NULL);
-	phys_addr_t spa;
-	unsigned long data;
-	u64 *h;
+	for (unsigned long i = 0; i < n; i++, pfn += PAGES_PER_SUBSECTION) {
+		struct mem_section *ms = __pfn_to_section(pfn);
 
-	assert_int_equal(B.pa, shared);
-	/* A, then B: B's first page is A's last */
-	assert_int_equal(populate(A.pa, A.pb, 0, NULL), 0);
-	spa = backing(shared);
-	data = fake_ram.data_pages;
-	assert_int_equal(data, 4);
-	h = fake_host_ptr(shared);
-	h[0] = 0xa11ce;				/* A's struct pages in the shared page */
-	assert_int_equal(populate(B.pa, B.pb, 0, NULL), 0);
-	assert_int_equal(backing(shared), spa);	/* left alone */
-	assert_int_equal(fake_ram.data_pages, data + 3);
-	assert_int_equal(*(u64 *)fake_host_ptr(shared), 0xa11ce);
-
-	/* B goes: the shared page stays (A uses it), B's own pages go */
-	vfree(B.a, B.b, NULL);
-	assert_int_equal(backing(shared), spa);
-	assert_int_equal(*(u64 *)fake_host_ptr(shared), 0xa11ce);
-	assert_int_equal(fake_ram.data_pages, 4);
-	assert_unmapped(shared + PG, B.pb);
-	/* repopulating B keeps it again; a failed repopulate leaves it too */
-	fail_site_every(FAIL_VMEMMAP_PAGE, 2);
-	assert_int_equal(populate(B.pa, B.pb, 0, NULL), -ENOMEM);
-	fail_site_every(FAIL_VMEMMAP_PAGE, 0);
-	assert_int_equal(backing(shared), spa);
-	assert_int_equal(fake_ram.data_pages, 4);
-	assert_unmapped(shared + PG, B.pb);
-
-	/* A goes: the shared page is not wholly A's either */
-	vfree(A.a, A.b, NULL);
-	assert_int_equal(backing(shared), spa);
-	assert_int_equal(fake_ram.data_pages, 1);
-	assert_unmapped(A.pa, shared);
-	/* its last user frees the page as a whole */
-	vfree(shared, shared + PG, NULL);
-	assert_unmapped(A.pa, B.pb);
-	assert_back(&s0, "free");
-
-	/* B first, then A: A's last page is B's first */
-	assert_int_equal(populate(B.pa, B.pb, 0, NULL), 0);
-	spa = backing(shared);
-	assert_int_equal(populate(A.pa, A.pb, 0, NULL), 0);
-	assert_int_equal(backing(shared), spa);
-	assert_int_equal(fake_ram.data_pages, 7);
-	vfree(A.a, A.b, NULL);
-	vfree(B.a, B.b, NULL);
-	assert_int_equal(fake_ram.data_pages, 1);
-	vfree(A.pa, B.pb, NULL);
-	assert_back(&s0, "free, reversed");
+		if (on) {
+			ms->flags |= SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP;
+			set_bit(subsection_index(pfn), ms->subsection_map);
+			continue;
+		}
+		clear_bit(subsection_index(pfn), ms->subsection_map);
+		if (!bitmap_weight(ms->subsection_map, SUBSECTIONS_PER_SECTION))
+			ms->flags &= ~SECTION_HAS_MEM_MAP;
+	}
 }
 
-/** A block whose last page is shared: the neighbour's populate and free leave the block. */
-static void test_shared_edge_in_a_block(void **state)
+/* Distinct memmap pages [a, b) touches. */
+static unsigned long pages_of(u64 a, u64 b)
 {
-	u64 b0 = VMEMMAP_START + BLOCK;
-	unsigned long p0 = memstart_pfn + BLOCK / SP, per = PG / SP;
-	struct mm_range A = mm_range(p0, BLOCK / SP - per / 2);
-	struct mm_range B = mm_range(p0 + BLOCK / SP - per / 2, 2 * per + per / 2);
+	return (ALIGN(b, PG) - ALIGN_DOWN(a, PG)) / PG;
+}
+
+#define SUBMM	(PAGES_PER_SUBSECTION * SP)	/* memmap bytes of a subsection */
+
+/*
+ * Two hot-added ranges of subsections, A then B. Where a subsection's memmap
+ * is not a whole number of pages (16K: 8 KiB, 64K: 2 KiB), A's last memmap
+ * page is B's first: it is populated once, stays while either uses it, and
+ * goes with the last of them, in either order of removal. On 4K nothing is
+ * shared, and the same steps check that.
+ */
+static void shared_page_cycle(bool a_first_out)
+{
+	unsigned long p0 = section_nr_to_pfn(S0 + 1), na = 3, nb = 3;
+	unsigned long pb0 = p0 + na * PAGES_PER_SUBSECTION;
+	u64 aa = pfn_va(p0), ab = pfn_va(pb0), bb = pfn_va(pb0 + nb * PAGES_PER_SUBSECTION);
+	bool shared = !IS_ALIGNED(ab, PG);
+	u64 spage = ALIGN_DOWN(ab, PG);
+	struct snap s0 = snap(NULL);
+	phys_addr_t spa;
+
+	vmemmap_mode = VMEMMAP_BASE;		/* one page per leaf: sharing is per page */
+	assert_int_equal(populate(aa, ab, 0, NULL), 0);
+	set_subsections(p0, na, true);
+	assert_int_equal(fake_ram.data_pages, pages_of(aa, ab));
+	if (shared) {
+		spa = backing(spage);
+		*(u64 *)fake_host_ptr(ab - SP) = 0xa11ce;	/* A's last struct page */
+	}
+	assert_int_equal(populate(ab, bb, 0, NULL), 0);
+	set_subsections(pb0, nb, true);
+	assert_int_equal(fake_ram.data_pages, pages_of(aa, bb));
+	if (shared) {
+		assert_int_equal(backing(spage), spa);		/* left alone */
+		assert_int_equal(*(u64 *)fake_host_ptr(ab - SP), 0xa11ce);
+	}
+	/* a failed repopulate of B's own pages leaves the shared one */
+	set_subsections(pb0, nb, false);
+	vfree(ab, bb, NULL);
+	assert_int_equal(fake_ram.data_pages, pages_of(aa, ab));
+	if (pages_of(ab, bb) > 1UL + shared) {
+		fail_site_every(FAIL_VMEMMAP_PAGE, 2);
+		assert_int_equal(populate(ab, bb, 0, NULL), -ENOMEM);
+		fail_site_every(FAIL_VMEMMAP_PAGE, 0);
+		assert_int_equal(fake_ram.data_pages, pages_of(aa, ab));
+	}
+	if (shared)
+		assert_int_equal(backing(spage), spa);
+	assert_int_equal(populate(ab, bb, 0, NULL), 0);
+	set_subsections(pb0, nb, true);
+
+	if (a_first_out) {
+		set_subsections(p0, na, false);
+		vfree(aa, ab, NULL);
+		assert_int_equal(fake_ram.data_pages, pages_of(ab, bb));
+		if (shared)
+			assert_int_equal(backing(spage), spa);	/* B still uses it */
+		assert_unmapped(ALIGN_DOWN(aa, PG), ALIGN_DOWN(ab, PG));
+		set_subsections(pb0, nb, false);
+		vfree(ab, bb, NULL);
+	} else {
+		set_subsections(pb0, nb, false);
+		vfree(ab, bb, NULL);
+		assert_int_equal(fake_ram.data_pages, pages_of(aa, ab));
+		assert_unmapped(ALIGN(ab, PG), ALIGN(bb, PG));
+		set_subsections(p0, na, false);
+		vfree(aa, ab, NULL);
+	}
+	assert_unmapped(ALIGN_DOWN(aa, PG), ALIGN(bb, PG));
+	assert_back(&s0, a_first_out ? "A out first" : "B out first");
+}
+
+/** A memmap page shared by two ranges of subsections is populated once and freed with its last user. */
+static void test_shared_memmap_page(void **state)
+{
+	shared_page_cycle(true);
+	shared_page_cycle(false);
+}
+
+/*
+ * A block of memmap populated whole, for all of its subsections, stays while
+ * any of them has memory: removing half of them leaves it, removing the rest
+ * frees it.
+ */
+static void test_block_freed_with_its_last_subsection(void **state)
+{
+	u64 b0 = VMEMMAP_START;		/* 64K: one block is the memmap of 512 GiB */
+	unsigned long p0 = memstart_pfn, nsub = BLOCK / SUBMM;
+	unsigned long half = p0 + nsub / 2 * PAGES_PER_SUBSECTION;
 	struct snap s0 = snap(NULL);
 
-	assert_int_equal(A.pa, b0);
-	assert_int_equal(A.pb, b0 + BLOCK);
-	assert_int_equal(populate(A.pa, A.pb, 0, NULL), 0);
+	assert_int_equal(populate(b0, b0 + BLOCK, 0, NULL), 0);
+	set_subsections(p0, nsub, true);
 	take_census();
 	assert_counts(b0, b0 + BLOCK, 1, 0, 0);
-	assert_int_equal(populate(B.pa, B.pb, 0, NULL), 0);
+	set_subsections(p0, nsub / 2, false);
+	vfree(b0, pfn_va(half), NULL);
 	take_census();
 	assert_counts(b0, b0 + BLOCK, 1, 0, 0);
-	assert_int_equal(B.pa, b0 + BLOCK - PG);
-	assert_int_equal(B.pb, b0 + BLOCK + 2 * PG);
-	assert_counts(b0 + BLOCK, B.pb, 0, 0, 2);
-	assert_int_equal(fake_ram.data_pages, BLOCK / PG + 2);
-
-	vfree(A.a, A.b, NULL);			/* the block holds B's first struct pages */
-	take_census();
-	assert_counts(b0, b0 + BLOCK, 1, 0, 0);
-	vfree(B.a, B.b, NULL);
-	take_census();
-	assert_counts(b0, b0 + BLOCK, 1, 0, 0);
-	assert_counts(b0 + BLOCK, B.pb, 0, 0, 0);
-	vfree(b0, b0 + BLOCK, NULL);
-	assert_unmapped(b0, B.pb);
+	assert_int_equal(fake_ram.data_pages, BLOCK / PG);
+	set_subsections(half, nsub - nsub / 2, false);
+	vfree(pfn_va(half), b0 + BLOCK, NULL);
+	assert_unmapped(b0, b0 + BLOCK);
 	assert_back(&s0, "free");
+}
+
+/*
+ * Defect: a failed vmemmap_populate() unmapped memmap that existed before
+ * the call (the undo trimmed only the two ends). A section populated earlier
+ * sits in the middle of the range; every allocation of the call fails in
+ * turn: that section's leaves, backing and contents stay, the rest goes.
+ */
+static void test_failed_populate_keeps_what_was_there(void **state)
+{
+	u64 s1 = sec_va(S0 + 1), s2 = sec_va(S0 + 2);
+	struct snap s0 = snap(NULL);
+	struct counts before;
+	phys_addr_t pa1;
+	unsigned long calls, n;
+
+	assert_int_equal(populate(s1, s2, 0, NULL), 0);
+	set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION, true);
+	take_census();
+	before = count_in(s1, s2);
+	pa1 = backing(s1);
+	*(u64 *)fake_host_ptr(s1) = 0x5ec7;
+	*(u64 *)fake_host_ptr(s2 - SP) = 0x5ec8;
+	calls = fail_site_calls(FAIL_VMEMMAP_BLOCK) + fail_site_calls(FAIL_VMEMMAP_CONT) +
+		fail_site_calls(FAIL_VMEMMAP_PAGE) + fail_site_calls(FAIL_PGTABLE);
+	assert_int_equal(populate(sec_va(S0), sec_va(S0 + 3), 0, NULL), 0);
+	calls = fail_site_calls(FAIL_VMEMMAP_BLOCK) + fail_site_calls(FAIL_VMEMMAP_CONT) +
+		fail_site_calls(FAIL_VMEMMAP_PAGE) + fail_site_calls(FAIL_PGTABLE) - calls;
+	set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION, false);
+	vfree(sec_va(S0), sec_va(S0 + 3), NULL);
+	assert_back(&s0, "whole range");
+	assert_true(calls >= 2);
+
+	for (n = 1; n <= calls; n++) {
+		struct counts after;
+		int ret;
+
+		assert_int_equal(populate(s1, s2, 0, NULL), 0);
+		set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION, true);
+		pa1 = backing(s1);
+		*(u64 *)fake_host_ptr(s1) = 0x5ec7;
+		*(u64 *)fake_host_ptr(s2 - SP) = 0x5ec8;
+		fail_nth_set(n);
+		ret = populate(sec_va(S0), sec_va(S0 + 3), 0, NULL);
+		fail_nth_set(0);
+		if (ret == 0) {
+			/* the failure fell on an allocation with a fallback: all mapped */
+			set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION, false);
+			vfree(sec_va(S0), sec_va(S0 + 3), NULL);
+			assert_back(&s0, "fell back");
+			continue;
+		}
+		assert_int_equal(ret, -ENOMEM);
+		take_census();
+		after = count_in(s1, s2);
+		assert_memory_equal(&after, &before, sizeof(after));
+		assert_int_equal(backing(s1), pa1);
+		assert_int_equal(*(u64 *)fake_host_ptr(s1), 0x5ec7);
+		assert_int_equal(*(u64 *)fake_host_ptr(s2 - SP), 0x5ec8);
+		assert_unmapped(sec_va(S0), s1);
+		assert_unmapped(s2, sec_va(S0 + 3));
+		set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION, false);
+		vfree(s1, s2, NULL);
+		assert_back(&s0, "failed around a populated section");
+	}
 }
 
 /** A starved table allocator: -ENOMEM with everything undone, each time. */
@@ -1066,6 +1152,25 @@ static void test_fail_nth_everywhere(void **state)
 	nth_sweep(NULL, FR_MEMBLOCK, "memblock");
 }
 
+/*
+ * Whether a table spanning vmemmap [base, base + span) maps struct pages of
+ * present sections of more than one node, judged against the node of the
+ * section whose struct pages are at @va.
+ */
+static bool model_table_spans_nodes(u64 base, u64 span, u64 va)
+{
+	u64 lo = max(base, (u64)VMEMMAP_START), hi = min(base + (span - 1), (u64)VMEMMAP_END - 1);
+	unsigned long first = pfn_to_section_nr((lo - VMEMMAP_START) / SP + memstart_pfn);
+	unsigned long last = pfn_to_section_nr((hi - VMEMMAP_START) / SP + memstart_pfn);
+	unsigned long home = pfn_to_section_nr((va - VMEMMAP_START) / SP + memstart_pfn);
+	int nid = present_section_nr(home) ? mem_section[home].nid : 0;
+
+	for (unsigned long nr = first; nr <= last && nr < NR_MEM_SECTIONS; nr++)
+		if (present_section_nr(nr) && mem_section[nr].nid != nid)
+			return true;
+	return false;
+}
+
 /* What vmemmap_describe() must say, from the census (each leaf entry and table once, first section seen). */
 static void model_describe(unsigned long first, unsigned long n, struct vmemmap_section_desc *out)
 {
@@ -1100,6 +1205,8 @@ static void model_describe(unsigned long first, unsigned long n, struct vmemmap_
 					seen[lv] = true;
 					last[lv] = base;
 					out[s].table_pages++;
+					out[s].cross_node_tables +=
+						model_table_spans_nodes(base, level_size(lv - 1), first_va);
 				}
 			}
 			/* off-node struct pages, section by section */
@@ -1229,10 +1336,10 @@ static void test_describe_off_node_pages(void **state)
 }
 
 /*
- * A table whose span holds struct pages of two nodes is counted in
- * vmemmap_cross_node_tables. Sections S0 (node 0) and S0 + 1 (node 1) share
- * every table above their leaves, including the top ones whose span starts
- * below VMEMMAP_START.
+ * A table whose span holds struct pages of two nodes is counted by
+ * vmemmap_describe(), with the section that uses it first. Sections S0
+ * (node 0) and S0 + 1 (node 1) share every table above their leaves,
+ * including the top ones whose span starts below VMEMMAP_START.
  */
 static void test_cross_node_tables_counted(void **state)
 {
@@ -1249,10 +1356,18 @@ static void test_cross_node_tables_counted(void **state)
 		want += ALIGN_DOWN(va0, level_size(lv - 1)) == ALIGN_DOWN(va1, level_size(lv - 1));
 	assert_int_equal(want, vmemmap_pgtable_alloc.nr_tables);
 	assert_int_equal(populate(va1, sec_va(S0 + 2), 1, NULL), 0);
-	if (vmemmap_cross_node_tables[0] != want || vmemmap_cross_node_tables[1] != 0)
-		fail_msg("tables spanning nodes: node 0 %lu, node 1 %lu; want %lu, 0 (every table "
-			 "over sections %lu and %lu)", vmemmap_cross_node_tables[0],
-			 vmemmap_cross_node_tables[1], want, S0, S0 + 1);
+	{
+		struct vmemmap_cursor c = { 0 };
+		struct vmemmap_section_desc d0, d1;
+
+		describe(S0, &d0, &c);
+		describe(S0 + 1, &d1, &c);
+		if (d0.cross_node_tables != want || d1.cross_node_tables != 0)
+			fail_msg("tables spanning nodes: section %lu %lu, section %lu %lu; want %lu, "
+				 "0 (every table over both)", S0, d0.cross_node_tables, S0 + 1,
+				 d1.cross_node_tables, want);
+	}
+	check_describe(S0, 2);
 	vfree(va0, sec_va(S0 + 2), NULL);
 }
 
@@ -1362,8 +1477,9 @@ int main(void)
 		T(test_altmap_failed_block_takes_base_pages_from_it),
 		T(test_exhausted_altmap_never_falls_back_to_ram),
 		T(test_alloc_block_buf),
-		T(test_shared_edge_page),
-		T(test_shared_edge_in_a_block),
+		T(test_shared_memmap_page),
+		T(test_block_freed_with_its_last_subsection),
+		T(test_failed_populate_keeps_what_was_there),
 		T(test_starved_table_allocator_rolls_back),
 		T(test_fail_nth_everywhere),
 		T(test_describe_matches_what_was_built),

@@ -844,7 +844,9 @@ void arch_set_pte(pte_t *ptep, pte_t pte)
 	va = t->base + idx * level_size(level);
 	if (t->live && old != pte) {
 		if (dold && dnew) {
-			if (!d_leaf(dold, level) || (dold ^ dnew) & ~D_PROT)
+			/* Only permissions may change in place: not the memory type. */
+			if (!d_leaf(dold, level) ||
+			    (dold ^ dnew) & ~(D_PROT & ~((u64)PROT_DEVICE << D_PROT_SHIFT)))
 				fake_fail("break-before-make: live level-%d entry for %#lx changed "
 					  "from %#lx to %#lx without being invalidated first",
 					  level, va, old, pte);

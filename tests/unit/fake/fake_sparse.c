@@ -18,6 +18,8 @@
 #include <mm/mmu.h>
 #include <mm/mmzone.h>
 
+#include "../../mm/internal.h"
+
 struct mem_section mem_section[NR_MEM_SECTIONS];
 struct page *vmemmap;
 phys_addr_t memstart_addr;
@@ -53,7 +55,7 @@ static void mark_present(const struct memblock_region *r)
 
 		assert_non_null(ms);
 		if (!(ms->flags & SECTION_MARKED_PRESENT)) {
-			ms->flags = SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP;
+			ms->flags = SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP | SECTION_IS_ONLINE;
 			if (!fake_sparse_subsections)
 				ms->flags |= SECTION_IS_EARLY;
 			ms->nid = r->nid < 0 ? 0 : r->nid;
@@ -101,8 +103,6 @@ static void map_data(void)
 
 void sparse_init(void)
 {
-	unsigned long pbs = PAGES_PER_SECTION >> pageblock_order;
-
 	find_span();
 	map_memmap();
 	for_each_mem_region(r)
@@ -114,22 +114,13 @@ void sparse_init(void)
 
 		if (!(ms->flags & SECTION_HAS_MEM_MAP))
 			continue;
-		ms->pageblock_mt = malloc(pbs);
-		assert_non_null(ms->pageblock_mt);
-		memset(ms->pageblock_mt, MIGRATE_MOVABLE, pbs);
-		for (unsigned long i = 0; i < PAGES_PER_SECTION; i += PAGES_PER_SUBSECTION)
-			if (pfn_valid(pfn + i))
-				memmap_open(pfn + i, pfn + i + PAGES_PER_SUBSECTION);
-		for (unsigned long i = 0; i < PAGES_PER_SECTION; i++) {
-			struct page *page = pfn_to_page(pfn + i);
-
+		for (unsigned long i = 0; i < PAGES_PER_SECTION; i += PAGES_PER_SUBSECTION) {
 			if (!pfn_valid(pfn + i))
 				continue;
-			memset(page, 0, sizeof(*page));
-			page->flags = 1UL << PG_reserved;
-			set_page_links(page, ZONE_NORMAL, ms->nid);
-			page->_refcount = 1;
-			INIT_LIST_HEAD(&page->lru);
+			memmap_open(pfn + i, pfn + i + PAGES_PER_SUBSECTION);
+			/* The real initialiser, as mm/sparse.c calls it. */
+			memmap_init_range(pfn + i, pfn + i + PAGES_PER_SUBSECTION, ms->nid,
+					  ZONE_NORMAL, 1UL << PG_reserved, MIGRATE_MOVABLE);
 		}
 	}
 	map_data();
@@ -137,8 +128,6 @@ void sparse_init(void)
 
 void fake_sparse_reset(void)
 {
-	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++)
-		free(mem_section[nr].pageblock_mt);
 	memset(mem_section, 0, sizeof(mem_section));
 	if (memmap_host)
 		munmap(memmap_host, memmap_bytes);

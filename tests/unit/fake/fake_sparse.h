@@ -5,8 +5,9 @@
  * memmap that punishes stray accesses.
  *
  * sparse_init() reads memblock like mm/sparse.c: every section a memory
- * region touches is present, on the first region's node, with one
- * migratetype byte per pageblock (MIGRATE_MOVABLE). The memmap is one host
+ * region touches is present and online, on the first region's node, and its
+ * struct pages are initialised by the real memmap_init_range() (pageblocks
+ * MIGRATE_MOVABLE). The memmap is one host
  * reservation with vmemmap = its base - the first pfn, PROT_NONE except the
  * struct pages of valid (sub)sections, so touching the struct page of a pfn
  * pfn_valid() denies faults under ASan. Its struct pages start as

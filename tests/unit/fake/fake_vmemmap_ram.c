@@ -276,6 +276,40 @@ void free_pages(struct page *page, unsigned int order)
 	fake_ram.buddy_frees++;
 }
 
+/*
+ * mm/page_alloc.c's kernel_pages_alloc()/kernel_pages_free(), over the fake
+ * memblock and buddy above: memblock until the handover, the buddy after;
+ * a memblock page freed after the handover is counted as handed to the
+ * buddy (free_reserved_page()).
+ */
+phys_addr_t kernel_pages_alloc(u64 size, int nid, const char *name)
+{
+	struct page *page;
+	unsigned int order = 0;
+
+	if (!after_bootmem)
+		return memblock_phys_alloc_try_nid(size, size, nid, name);
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	page = alloc_pages_node(nid, order, GFP_KERNEL);
+	return page ? (phys_addr_t)page_to_pfn(page) << PAGE_SHIFT : 0;
+}
+
+void kernel_pages_free(phys_addr_t pa, u64 size)
+{
+	unsigned int order = 0;
+
+	if (rec_of(pa)->kind == FR_MEMBLOCK) {
+		memblock_phys_free(pa, size);
+		if (after_bootmem)
+			fake_ram.reserved_to_buddy += size >> PAGE_SHIFT;
+		return;
+	}
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	free_pages(pfn_to_page(pa >> PAGE_SHIFT), order);
+}
+
 /* ---- the rest ---- */
 
 phys_addr_t fake_ram_carve(u64 size, u64 align, u64 offset, int nid)
