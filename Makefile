@@ -27,7 +27,13 @@ READELF	:= $(CROSS)readelf
 HOSTCC	:= gcc
 PYTHON	:= /usr/bin/python3
 
-B	:= build/$(PAGE_SIZE)
+# Build option: Linux's SECTION_SIZE_BITS (default 27, 29 for 64K). Each
+# value builds in its own directory (build/64K-s28/), so objects of one
+# geometry are never reused for another.
+ifdef SECTION_SIZE_BITS
+VARIANT	:= -s$(SECTION_SIZE_BITS)
+endif
+B	:= build/$(PAGE_SIZE)$(VARIANT)
 # `make V=1` shows whole commands; otherwise one short line per step.
 ifeq ($(V),1)
 Q :=
@@ -48,8 +54,6 @@ KCFLAGS := -std=gnu11 -ffreestanding -fno-pie -fno-pic -mno-outline-atomics \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-Iinclude -Iinclude/libc -I$(FDT)/include \
 	-DCONFIG_PAGE_SHIFT=$(PAGE_SHIFT) -I$(B)/generated -MMD -MP
-# Build option: Linux's SECTION_SIZE_BITS (default 27, 29 for 64K). Objects
-# do not record it: run `make clean` when changing it.
 ifdef SECTION_SIZE_BITS
 KCFLAGS += -DSECTION_SIZE_BITS=$(SECTION_SIZE_BITS)
 endif
@@ -161,11 +165,12 @@ $(B)/hotmm.bin: $(B)/hotmm.elf
 -include $(objs:.o=.d)
 
 # ---- running ----
+RUN_VARIANT := $(if $(SECTION_SIZE_BITS),--section-bits $(SECTION_SIZE_BITS))
 run: deps all
-	./run-qemu.sh --page-size $(PAGE_SIZE) --boot bios --mem 1G --slots 8 --maxmem 16G --serial mux
+	./run-qemu.sh --page-size $(PAGE_SIZE) $(RUN_VARIANT) --boot bios --mem 1G --slots 8 --maxmem 16G --serial mux
 
 debug: deps all
-	./run-qemu.sh --page-size $(PAGE_SIZE) --boot bios --mem 1G --slots 8 --maxmem 16G --serial mux --gdb
+	./run-qemu.sh --page-size $(PAGE_SIZE) $(RUN_VARIANT) --boot bios --mem 1G --slots 8 --maxmem 16G --serial mux --gdb
 
 gdb: all
 	gdb-multiarch -q -x scripts/gdb/hotmm.gdb $(B)/hotmm.elf
@@ -186,4 +191,4 @@ bench: deps
 	$(PYTHON) scripts/bench.py $(GRANULES)
 
 clean:
-	rm -rf build/4K build/16K build/64K
+	rm -rf build/4K* build/16K* build/64K*

@@ -46,6 +46,8 @@ CPU and interrupts
 
 Image and boot
   --page-size 4K|16K|64K   which build: build/<granule>/, default 4K
+  --section-bits N    the build made with SECTION_SIZE_BITS=N:
+                      build/<granule>-sN/ (make PAGE_SIZE=... SECTION_SIZE_BITS=N)
   --boot kernel|elf|bios   kernel: -kernel hotmm.bin (arm64 Image, default)
                            elf:    -kernel hotmm.elf
                            bios:   -bios hotmm.bin (firmware boot from flash;
@@ -133,7 +135,7 @@ quote() {
 	fi
 }
 
-mem=1G maxmem='' slots='' numa='' cpu='' smp='' gic=2 el2=0 granule=4K boot=kernel
+mem=1G maxmem='' slots='' numa='' cpu='' smp='' gic=2 el2=0 granule=4K section_bits='' boot=kernel
 serial=mux qmp='' gdb=0 append='' have_append=0 dry_run=0
 dimms=()
 dimm_b=()
@@ -150,7 +152,7 @@ while (($#)); do
 	fi
 	case $opt in
 	--mem | --maxmem | --slots | --dimm | --numa | --cpu | --smp | --gic | \
-		--page-size | --boot | --serial | --qmp | --append)
+		--page-size | --section-bits | --boot | --serial | --qmp | --append)
 		if ((!has_val)); then
 			(($# >= 2)) || die "$opt needs a value (see --help)"
 			val=$2
@@ -181,6 +183,7 @@ while (($#)); do
 	--gic) gic=$val ;;
 	--el2) el2=1 ;;
 	--page-size) granule=$val ;;
+	--section-bits) section_bits=$val ;;
 	--boot) boot=$val ;;
 	--serial) serial=$val ;;
 	--qmp) qmp=$val ;;
@@ -196,6 +199,8 @@ case ${granule^^} in
 4K | 16K | 64K) granule=${granule^^} ;;
 *) die "--page-size: bad granule '$granule': use 4K, 16K or 64K" ;;
 esac
+[[ -z $section_bits || $section_bits =~ ^[0-9]+$ ]] ||
+	die "--section-bits: '$section_bits' is not a number"
 case $boot in
 kernel | elf | bios) ;;
 *) die "--boot: bad mode '$boot': use kernel, elf or bios" ;;
@@ -281,10 +286,16 @@ esac
 build=${HOTMM_BUILD_DIR:-$here/build}
 suffix=bin
 [[ $boot == elf ]] && suffix=elf
-image=$build/$granule/hotmm.$suffix
+variant=$granule
+make_args="PAGE_SIZE=$granule"
+if [[ -n $section_bits ]]; then
+	variant=$granule-s$section_bits
+	make_args+=" SECTION_SIZE_BITS=$section_bits"
+fi
+image=$build/$variant/hotmm.$suffix
 if ((!dry_run)) && [[ ! -f $image ]]; then
 	shown=${image#"$here"/}
-	die "$shown not found: run make PAGE_SIZE=$granule"
+	die "$shown not found: run make $make_args"
 fi
 
 # ---- build the command ----

@@ -198,6 +198,15 @@ int sparse_remove_section(unsigned long start_pfn, unsigned long nr_pages)
 	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += PAGES_PER_SUBSECTION)
 		if (!pfn_section_valid(ms, pfn))
 			return -EINVAL;
+	/* A pageblock's flags are in its first struct page: it goes with the last of the pageblock. */
+	if (!early_section(ms)) {
+		for (unsigned long pb = ALIGN(start_pfn, pageblock_nr_pages); pb < end_pfn;
+		     pb += pageblock_nr_pages)
+			for (unsigned long pfn = end_pfn; pfn < pb + pageblock_nr_pages;
+			     pfn += PAGES_PER_SUBSECTION)
+				if (pfn_valid(pfn))
+					return -EBUSY;
+	}
 	altmap = ms->altmap;
 	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += PAGES_PER_SUBSECTION)
 		clear_bit(subsection_index(pfn), ms->subsection_map);

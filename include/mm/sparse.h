@@ -152,7 +152,9 @@ int sparse_add_section(int nid, unsigned long start_pfn, unsigned long nr_pages,
  * sparse_remove_section() - the reverse: the subsections lose their memory,
  * and the vmemmap pages no remaining subsection uses are unmapped and given
  * back where they came from (the section's altmap, or the allocator).
- * Return: 0, or -EINVAL (a subsection of the range holds no memory).
+ * Return: 0, -EINVAL (a subsection of the range holds no memory), -EBUSY
+ * (the range holds the first pfn of a pageblock whose other pfns stay: the
+ * pageblock's flags live there).
  */
 int sparse_remove_section(unsigned long start_pfn, unsigned long nr_pages);
 /* Whether a pfn of [start_pfn, end_pfn) still has a struct page (its vmemmap is in use). */

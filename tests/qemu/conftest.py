@@ -2,6 +2,9 @@
 
 granule   parametrized from HOTMM_GRANULES (space separated, default
           "4K 16K 64K"); `--granule G` (repeatable) picks some of them.
+build_variant  factory: build_variant(granule, section_bits) makes the
+          build/<granule>-s<bits>/ kernel (once per session) for a test that
+          boots it with "--section-bits", bits.
 boot      factory: boot(granule, *run_qemu_args, **console_kwargs) starts
           QEMU through run-qemu.sh, waits for the prompt and returns a
           hotmm.Console. Every console a test booted is closed (QEMU killed
@@ -11,6 +14,7 @@ boot      factory: boot(granule, *run_qemu_args, **console_kwargs) starts
 
 import os
 import re
+import subprocess
 
 import pytest
 
@@ -73,3 +77,17 @@ def boot(request):
         if failed:
             print(f"---- console {i} ({path}), exit status {con.exitstatus} ----")
             print(hotmm.normalize(con.transcript[-8000:]))
+
+
+@pytest.fixture(scope="session")
+def build_variant():
+    built = set()
+
+    def _build(granule, section_bits):
+        if (granule, section_bits) not in built:
+            subprocess.run(["make", "-s", "--no-print-directory", f"PAGE_SIZE={granule}",
+                            f"SECTION_SIZE_BITS={section_bits}", "all"],
+                           cwd=hotmm.ROOT, check=True, stdout=subprocess.DEVNULL)
+            built.add((granule, section_bits))
+
+    return _build

@@ -29,6 +29,7 @@ import re
 import pytest
 
 import dtutil
+import ktap
 from dtutil import GiB, MiB, RAM_BASE, KERNEL_PA
 
 PAGE_SHIFT = {"4K": 12, "16K": 14, "64K": 16}
@@ -512,6 +513,18 @@ def test_pfn_hole_in_last_section(boot, granule):
         last["text"])
     beyond = pfn(con, granule, last_sec_end >> s)
     assert beyond["struct_page"] is False, beyond["text"]
+    assert con.poweroff() == 0
+
+
+def test_hot_add_into_boot_hole(boot, granule):
+    # Linux marks only the subsections that hold memory, so the hole of a
+    # boot section can take memory in (sparse_add_section() there gives no
+    # -EEXIST and maps no new memmap): the self-test needs a boot with a hole.
+    con = boot(granule, "--mem", "1000M")
+    out = con.cmd("selftest sparse_add_into_boot_hole")
+    rep = ktap.parse_report(out)
+    assert rep.problems == [] and len(rep.results) == 1, out
+    assert rep.results[0].ok and not rep.results[0].skip, out
     assert con.poweroff() == 0
 
 

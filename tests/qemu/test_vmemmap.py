@@ -104,3 +104,28 @@ def test_vmemmap_command_takes_no_arguments(boot, granule):
     out = con.cmd("vmemmap extra")
     assert out.startswith("error: usage: vmemmap") and "\n" not in out
     assert con.poweroff() == 0
+
+
+# Linux's ARM64_MEMSTART_ALIGN is never below a section: with 2 GiB sections
+# (4K, SECTION_SIZE_BITS=31) memstart is 0, not RAM's 1 GiB, so the memmap of
+# section 0 starts at VMEMMAP_START instead of below it.
+VMEMMAP_START = {"4K": 0xfffffdffc0000000, "16K": 0xffffff7fc0000000, "64K": 0xffffffdfc0000000}
+
+
+@pytest.mark.parametrize("bits", [31])
+def test_memstart_aligned_to_large_sections(boot, build_variant, granule, bits):
+    if granule != "4K":
+        pytest.skip("SECTION_SIZE_BITS=31 is a 4K geometry here")
+    build_variant(granule, bits)
+    con = boot(granule, "--section-bits", str(bits))
+    memstart = 0x40000000 // (1 << bits) * (1 << bits)
+    for pa in (0x40000000, 0x40000000 + (1 << 29) + 5 * PAGE[granule]):
+        out = con.cmd(f"pfn {pa // PAGE[granule]:#x}")
+        m = re.search(r"struct page (0x[0-9a-f]+)", out)
+        assert m, out
+        want = VMEMMAP_START[granule] + (pa - memstart) // PAGE[granule] * 64
+        assert int(m.group(1), 16) == want, out
+    # The whole memmap is mapped at or above VMEMMAP_START (the walk of its first byte).
+    out = con.cmd(f"pt {VMEMMAP_START[granule]:#x}")
+    assert "not mapped" not in out, out
+    assert con.poweroff() == 0

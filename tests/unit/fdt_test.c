@@ -324,6 +324,23 @@ static void test_three_nodes(void **state)
 	check_bank(&info, 2, 0x100000000, 0x40000000, 2);
 }
 
+/*
+ * Defect: any numa-node-id was accepted, and a node beyond MAX_NUMNODES was
+ * used as an index before anything checked it. Now it is a warning naming
+ * the node, and its memory belongs to node 0.
+ */
+static void test_node_id_beyond_max_numnodes(void **state)
+{
+	struct dt_info info;
+
+	scan_file("big-node-id.dtb", &info);
+	assert_int_equal(info.nr_mem, 2);
+	check_bank(&info, 0, 0x40000000, 0x40000000, 1);
+	check_bank(&info, 1, 0x80000000, 0x40000000, 0);
+	assert_string_equal(info.warning, "dtb: memory@80000000: numa-node-id 9 is beyond "
+			    "MAX_NUMNODES (8); node 0 used");
+}
+
 static void test_disabled(void **state)
 {
 	struct dt_info info;
@@ -807,6 +824,7 @@ int main(void)
 		cmocka_unit_test(test_cells11),
 		cmocka_unit_test(test_multireg),
 		cmocka_unit_test(test_three_nodes),
+		cmocka_unit_test(test_node_id_beyond_max_numnodes),
 		cmocka_unit_test(test_disabled),
 		cmocka_unit_test(test_reserved),
 		cmocka_unit_test(test_chosen),

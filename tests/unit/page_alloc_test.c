@@ -47,8 +47,10 @@
 #include <lib/errno.h>
 #include <mm/fault_inject.h>
 #include <mm/memblock.h>
+#include <mm/memory_hotplug.h>
 #include <mm/mmu.h>
 #include <mm/page_alloc.h>
+#include <mm/pfn.h>
 
 #define B		0x40000000UL
 #define S		(1UL << SECTION_SIZE_BITS)
@@ -246,6 +248,7 @@ static void boot(const struct layout *l)
 
 static int teardown(void **state)
 {
+	after_bootmem = false;
 	fail_site_every(FAIL_PAGE_ALLOC, 0);
 	fail_nth_set(0);
 	model_free();
@@ -621,6 +624,18 @@ static void test_boot_nodes_and_zones(void **state)
 }
 
 /** Reserved ranges, holes and no-map memory stay PG_reserved with a reference. */
+/* Defect: node ids were checked too late; memblock refuses one it has no node for. */
+static void test_memblock_refuses_bad_node(void **state)
+{
+	assert_int_equal(memblock_add_node(B, S, MAX_NUMNODES), -EINVAL);
+	assert_int_equal(memblock_add_node(B, S, -2), -EINVAL);
+	assert_int_equal(memblock.memory.cnt, 0);
+	assert_int_equal(memblock_add_node(B, S, MAX_NUMNODES - 1), 0);
+	assert_int_equal(memblock_add_node(B + S, S, NUMA_NO_NODE), 0);
+	assert_int_equal(memblock.memory.cnt, 2);
+	memset(&memblock, 0, sizeof(memblock));
+}
+
 static void test_boot_reserved_stay_reserved(void **state)
 {
 	boot(&two_nodes);
@@ -898,6 +913,156 @@ static void test_zone_movable_zonelist(void **state)
 	check_all();
 	free_everything();
 	check_all();
+}
+
+/* Whether memblock still counts [pa, pa + size) as reserved, in part. */
+static bool memblock_reserves(phys_addr_t pa, u64 size)
+{
+	for_each_reserved_region(r)
+		if (r->base < pa + size && pa < r->base + r->size)
+			return true;
+	return false;
+}
+
+/*
+ * Defect: memmap and table pages memblock handed out at boot never came
+ * back once freed after the handover (they stayed PG_reserved, off the free
+ * lists and out of managed_pages). kernel_pages_free() now gives them to the
+ * buddy (free_reserved_page()) and memblock forgets them; after the handover
+ * kernel_pages_alloc() takes pages from the buddy.
+ */
+static void test_memblock_pages_freed_late_join_the_buddy(void **state)
+{
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	phys_addr_t pgt = B + S - 8 * P;	/* two_nodes' "pgtable": 6 pages */
+	unsigned long managed, free;
+	phys_addr_t pa;
+
+	boot(&two_nodes);
+	after_bootmem = true;
+	managed = zone->managed_pages;
+	free = zone->free_pages;
+	kernel_pages_free(pgt, 2 * P);
+	assert_int_equal(zone->managed_pages, managed + 2);
+	assert_int_equal(zone->free_pages, free + 2);
+	assert_false(memblock_reserves(pgt, 2 * P));
+	assert_true(memblock_reserves(pgt + 2 * P, 4 * P));
+	for (unsigned long pfn = pfn_of(pgt); pfn < pfn_of(pgt) + 2; pfn++) {
+		assert_false(PageReserved(pfn_to_page(pfn)));
+		expect_zone[pfn - lo_pfn] = ZONE_NORMAL;	/* node 0 */
+	}
+	check_all();
+	/* after the handover the buddy gives, and takes back */
+	pa = kernel_pages_alloc(4 * P, 1, "pgtable");
+	assert_true(pa && IS_ALIGNED(pa, 4 * P));
+	assert_int_equal(page_to_nid(pfn_to_page(PFN_DOWN(pa))), 1);
+	assert_false(memblock_reserves(pa, 4 * P));
+	track(pfn_to_page(PFN_DOWN(pa)), 2);
+	check_all();
+	nr_allocs--;
+	kernel_pages_free(pa, 4 * P);
+	check_all();
+	assert_int_equal(nr_free_pages(), totalram_pages());
+}
+
+/* The spans and counts of node @nid and its zones, to compare. */
+struct spans {
+	unsigned long node_start, node_spanned, node_present;
+	unsigned long start[MAX_NR_ZONES], spanned[MAX_NR_ZONES], present[MAX_NR_ZONES];
+	unsigned long managed[MAX_NR_ZONES];
+	bool online;
+};
+
+static struct spans spans_of(int nid)
+{
+	pg_data_t *pgdat = NODE_DATA(nid);
+	struct spans sp = { .node_start = pgdat->node_start_pfn,
+			    .node_spanned = pgdat->node_spanned_pages,
+			    .node_present = pgdat->node_present_pages };
+
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		sp.start[z] = pgdat->node_zones[z].zone_start_pfn;
+		sp.spanned[z] = pgdat->node_zones[z].spanned_pages;
+		sp.present[z] = pgdat->node_zones[z].present_pages;
+		sp.managed[z] = pgdat->node_zones[z].managed_pages;
+	}
+	sp.online = pgdat->online;
+	return sp;
+}
+
+/* Offline [start, end) of @zone (all free) and take it out of the zone. */
+static void offline_range(struct zone *zone, unsigned long start, unsigned long end)
+{
+	assert_int_equal(set_migratetype_isolate(start, end), 0);
+	assert_int_equal(test_pages_isolated(start, end), 0);
+	assert_int_equal(__offline_isolated_pages(start, end), end - start);
+	undo_isolate_page_range(start, end);
+	adjust_present_page_count(zone, -(long)(end - start));
+	remove_pfn_range_from_zone(zone, start, end - start);
+	for (unsigned long pfn = start; pfn < end; pfn++)
+		expect_zone[pfn - lo_pfn] = -1;
+}
+
+/* Put [start, end) into @zone and online it. */
+static void online_range(struct zone *zone, unsigned long start, unsigned long end)
+{
+	move_pfn_range_to_zone(zone, start, end - start, MIGRATE_MOVABLE);
+	adjust_present_page_count(zone, end - start);
+	__free_pages_memory(start, end);
+	for (unsigned long pfn = start; pfn < end; pfn++)
+		expect_zone[pfn - lo_pfn] = zone_id(zone);
+}
+
+/*
+ * Spans and counts go down as well as up: node 1's last region leaves
+ * ZONE_NORMAL (the zone and node shrink to the memory that remains, present
+ * and managed pages drop), joins ZONE_MOVABLE (empty until then: its span
+ * starts there), serves movable allocations, then goes back: every span and
+ * counter as at boot.
+ */
+static void test_zone_spans_shrink_and_grow(void **state)
+{
+	struct zone *normal = zone_of(1, ZONE_NORMAL), *movable = zone_of(1, ZONE_MOVABLE);
+	unsigned long start = pfn_of(B + 4 * S), end = pfn_of(B + 4 * S + S / 2);
+	struct spans at_boot, sp;
+	struct page *page;
+
+	if (!IS_ALIGNED(S / 2 / P, pageblock_nr_pages))
+		pageblock_order = SECTION_SIZE_BITS - 2 - PAGE_SHIFT;
+	boot(&two_nodes);
+	at_boot = spans_of(1);
+	assert_int_equal(zone_end_pfn(normal), end);
+
+	offline_range(normal, start, end);
+	sp = spans_of(1);
+	assert_int_equal(sp.start[ZONE_NORMAL], at_boot.start[ZONE_NORMAL]);
+	assert_int_equal(zone_end_pfn(normal), pfn_of(B + 3 * S));	/* region 2's end */
+	assert_int_equal(sp.node_spanned, pfn_of(B + 3 * S) - sp.node_start);
+	assert_int_equal(sp.present[ZONE_NORMAL], at_boot.present[ZONE_NORMAL] - (end - start));
+	assert_int_equal(sp.node_present, at_boot.node_present - (end - start));
+	assert_int_equal(sp.managed[ZONE_NORMAL], at_boot.managed[ZONE_NORMAL] - (end - start));
+	check_all();
+
+	online_range(movable, start, end);
+	assert_int_equal(movable->zone_start_pfn, start);
+	assert_int_equal(movable->spanned_pages, end - start);
+	assert_int_equal(movable->present_pages, end - start);
+	assert_int_equal(movable->managed_pages, end - start);
+	assert_int_equal(NODE_DATA(1)->node_spanned_pages, at_boot.node_spanned);
+	check_all();
+	page = alloc_tracked(1, 0, __GFP_MOVABLE | __GFP_THISNODE);
+	assert_ptr_equal(page_zone(page), movable);
+	untrack_free(find_alloc(page_to_pfn(page)));
+
+	offline_range(movable, start, end);
+	assert_true(zone_is_empty(movable));
+	assert_int_equal(movable->zone_start_pfn, 0);
+	assert_int_equal(movable->present_pages, 0);
+	online_range(normal, start, end);
+	sp = spans_of(1);
+	assert_memory_equal(&sp, &at_boot, sizeof(sp));
+	check_all();
+	assert_int_equal(nr_free_pages(), totalram_pages());
 }
 
 /* ---- fallback and stealing ---- */
@@ -1769,7 +1934,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_defaults),
 		T(test_boot_nodes_and_zones),
+		T(test_memblock_refuses_bad_node),
 		T(test_boot_reserved_stay_reserved),
+		T(test_memblock_pages_freed_late_join_the_buddy),
+		T(test_zone_spans_shrink_and_grow),
 		T(test_no_merge_across_node_boundary),
 		T(test_no_merge_across_hole),
 		T(test_partial_section_subsections),

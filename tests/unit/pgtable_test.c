@@ -1772,6 +1772,14 @@ static void sc_valid_to_valid(void)
 	leaf(B0, FAKE_DATA_BASE + PG, PAGE_KERNEL);
 }
 
+/* Normal memory turned Device in place: a type change, not a permission one. */
+static void sc_memory_type_in_place(void)
+{
+	leaf(B0, FAKE_DATA_BASE, PAGE_KERNEL);
+	arch_dsb_ishst();
+	leaf(B0, FAKE_DATA_BASE, PAGE_DEVICE);
+}
+
 static void sc_no_tlbi_before_make(void)
 {
 	leaf(B0, FAKE_DATA_BASE, PAGE_KERNEL);
@@ -1947,6 +1955,7 @@ static void checker_catches_each_broken_rule(void **state)
 	static const struct scenario sc[] = {
 		{ "correct sequences", sc_correct_sequences, NULL },
 		{ "valid to valid", sc_valid_to_valid, "without being invalidated" },
+		{ "memory type changed in place", sc_memory_type_in_place, "without being invalidated" },
 		{ "no TLBI before make", sc_no_tlbi_before_make, "not invalidated by a TLBI" },
 		{ "no DSB ISH before make", sc_no_dsb_ish_before_make, "no DSB ISH waited" },
 		{ "TLBI before DSB", sc_tlbi_before_dsb, "before a DSB" },

@@ -12,7 +12,8 @@ include $(filter-out tests/unit/tests.mk,$(wildcard tests/unit/*.mk))
 
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	-Iinclude -Itests/unit -DHOST_TEST -DCONFIG_PAGE_SHIFT=$(PAGE_SHIFT) -MMD -MP
+	-Iinclude -Itests/unit -DHOST_TEST -DCONFIG_PAGE_SHIFT=$(PAGE_SHIFT) -MMD -MP \
+	$(if $(SECTION_SIZE_BITS),-DSECTION_SIZE_BITS=$(SECTION_SIZE_BITS))
 UB := $(B)/unit
 
 define unit_rule

@@ -988,68 +988,97 @@ static void test_block_freed_with_its_last_subsection(void **state)
 	assert_back(&s0, "free");
 }
 
+/* should_fail() calls so far, every site: what fail_nth counts. */
+static unsigned long alloc_calls(void)
+{
+	unsigned long n = 0;
+
+	for (int site = 0; site < NR_FAIL_SITES; site++)
+		n += fail_site_calls(site);
+	return n;
+}
+
+/* Populate section S0 + 1 and mark its memmap's first and last struct pages. */
+static phys_addr_t populate_middle(u64 s1, u64 s2)
+{
+	assert_int_equal(populate(s1, s2, 0, NULL), 0);
+	set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION, true);
+	*(u64 *)fake_host_ptr(s1) = 0x5ec7;
+	*(u64 *)fake_host_ptr(s2 - SP) = 0x5ec8;
+	return backing(s1);
+}
+
 /*
  * Defect: a failed vmemmap_populate() unmapped memmap that existed before
  * the call (the undo trimmed only the two ends). A section populated earlier
- * sits in the middle of the range; every allocation of the call fails in
- * turn: that section's leaves, backing and contents stay, the rest goes.
+ * sits in the middle of the range; allocations of the call fail in turn,
+ * including ones after part of the third section is mapped (base pages make
+ * that happen on every granule): that section's leaves, backing and
+ * contents stay, and everything the call mapped goes.
  */
 static void test_failed_populate_keeps_what_was_there(void **state)
 {
 	u64 s1 = sec_va(S0 + 1), s2 = sec_va(S0 + 2);
 	struct snap s0 = snap(NULL);
-	struct counts before;
-	phys_addr_t pa1;
-	unsigned long calls, n;
 
-	assert_int_equal(populate(s1, s2, 0, NULL), 0);
-	set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION, true);
-	take_census();
-	before = count_in(s1, s2);
-	pa1 = backing(s1);
-	*(u64 *)fake_host_ptr(s1) = 0x5ec7;
-	*(u64 *)fake_host_ptr(s2 - SP) = 0x5ec8;
-	calls = fail_site_calls(FAIL_VMEMMAP_BLOCK) + fail_site_calls(FAIL_VMEMMAP_CONT) +
-		fail_site_calls(FAIL_VMEMMAP_PAGE) + fail_site_calls(FAIL_PGTABLE);
-	assert_int_equal(populate(sec_va(S0), sec_va(S0 + 3), 0, NULL), 0);
-	calls = fail_site_calls(FAIL_VMEMMAP_BLOCK) + fail_site_calls(FAIL_VMEMMAP_CONT) +
-		fail_site_calls(FAIL_VMEMMAP_PAGE) + fail_site_calls(FAIL_PGTABLE) - calls;
-	set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION, false);
-	vfree(sec_va(S0), sec_va(S0 + 3), NULL);
-	assert_back(&s0, "whole range");
-	assert_true(calls >= 2);
+	for (int mode = VMEMMAP_AUTO; mode <= VMEMMAP_BASE; mode += VMEMMAP_BASE - VMEMMAP_AUTO) {
+		unsigned long calls, tries[10];
+		struct counts before;
+		phys_addr_t pa1;
+		unsigned int nt = 0;
 
-	for (n = 1; n <= calls; n++) {
-		struct counts after;
-		int ret;
-
-		assert_int_equal(populate(s1, s2, 0, NULL), 0);
-		set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION, true);
-		pa1 = backing(s1);
-		*(u64 *)fake_host_ptr(s1) = 0x5ec7;
-		*(u64 *)fake_host_ptr(s2 - SP) = 0x5ec8;
-		fail_nth_set(n);
-		ret = populate(sec_va(S0), sec_va(S0 + 3), 0, NULL);
-		fail_nth_set(0);
-		if (ret == 0) {
-			/* the failure fell on an allocation with a fallback: all mapped */
-			set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION, false);
-			vfree(sec_va(S0), sec_va(S0 + 3), NULL);
-			assert_back(&s0, "fell back");
-			continue;
-		}
-		assert_int_equal(ret, -ENOMEM);
+		vmemmap_mode = mode;
+		pa1 = populate_middle(s1, s2);
 		take_census();
-		after = count_in(s1, s2);
-		assert_memory_equal(&after, &before, sizeof(after));
-		assert_int_equal(backing(s1), pa1);
-		assert_int_equal(*(u64 *)fake_host_ptr(s1), 0x5ec7);
-		assert_int_equal(*(u64 *)fake_host_ptr(s2 - SP), 0x5ec8);
-		assert_unmapped(sec_va(S0), s1);
-		assert_unmapped(s2, sec_va(S0 + 3));
+		before = count_in(s1, s2);
+		calls = alloc_calls();
+		assert_int_equal(populate(sec_va(S0), sec_va(S0 + 3), 0, NULL), 0);
+		calls = alloc_calls() - calls;
 		set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION, false);
-		vfree(s1, s2, NULL);
-		assert_back(&s0, "failed around a populated section");
+		vfree(sec_va(S0), sec_va(S0 + 3), NULL);
+		assert_back(&s0, "whole range");
+		assert_true(calls >= 2);
+		/* the first few, spread through the middle, and the last few */
+		for (unsigned long n = 1; n <= 3 && n <= calls; n++)
+			tries[nt++] = n;
+		tries[nt++] = calls / 3;
+		tries[nt++] = calls / 2;
+		tries[nt++] = calls * 2 / 3;
+		tries[nt++] = calls * 5 / 6;
+		for (unsigned long n = calls > 2 ? calls - 2 : 1; n <= calls; n++)
+			tries[nt++] = n;
+
+		for (unsigned int t = 0; t < nt; t++) {
+			struct counts after;
+			int ret;
+
+			if (!tries[t])
+				continue;
+			pa1 = populate_middle(s1, s2);
+			fail_nth_set(tries[t]);
+			ret = populate(sec_va(S0), sec_va(S0 + 3), 0, NULL);
+			fail_nth_set(0);
+			if (ret == 0) {
+				/* the failure fell where there is a fallback: all mapped */
+				set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION,
+						false);
+				vfree(sec_va(S0), sec_va(S0 + 3), NULL);
+				assert_back(&s0, "fell back");
+				continue;
+			}
+			assert_int_equal(ret, -ENOMEM);
+			take_census();
+			after = count_in(s1, s2);
+			assert_memory_equal(&after, &before, sizeof(after));
+			assert_int_equal(backing(s1), pa1);
+			assert_int_equal(*(u64 *)fake_host_ptr(s1), 0x5ec7);
+			assert_int_equal(*(u64 *)fake_host_ptr(s2 - SP), 0x5ec8);
+			assert_unmapped(sec_va(S0), s1);
+			assert_unmapped(s2, sec_va(S0 + 3));
+			set_subsections(section_nr_to_pfn(S0 + 1), SUBSECTIONS_PER_SECTION, false);
+			vfree(s1, s2, NULL);
+			assert_back(&s0, "failed around a populated section");
+		}
 	}
 }
 
