@@ -12,12 +12,13 @@ every answer must be the console's, line for line:
   TTBR0 address (the same refusal). With both ways of reading physical
   memory (QEMU's physical mode and the linear map); -v adds only indented
   lines.
-- hotmm-pfn / hotmm-page vs pfn: a free page (head and inside a block), two
+- hotmm-pfn / hotmm-page vs pfn (two NUMA nodes): free pages (the head of a
+  block, inside it, its last page; on node 1), two
   allocated ones (unmovable, in the pageblock it stole; movable), a reserved
   kernel page, a memmap page, a page-table page, a page with no struct page,
   a pfn beyond the physical space.
 - hotmm-sections, hotmm-memblock, hotmm-buddyinfo, hotmm-dmesg vs vmemmap,
-  memblock, buddyinfo, dmesg (with a log that wrapped).
+  memblock, buddyinfo, dmesg (two NUMA nodes, a log that wrapped).
 - The convenience functions and pretty-printers agree with the same facts.
 - After `crash null` the kernel is halted and every helper still answers as
   before; hotmm-dmesg ends with the exception report the console showed.
@@ -169,21 +170,32 @@ def check_decoded(desc, kind, text):
 
 
 def pfn_cases(con, lay, pt):
-    """pfn -> what it is, found through the console. Allocates two test blocks."""
+    """pfn -> what it was when picked, found through the console. Allocates twice."""
     page_shift = lay["page_shift"]
     ram = 0x40000000 >> page_shift
     cases = {}
+    for mib in (256, 128, 320, 64, 32):  # the first that is in a free block of order > 0
+        n = ram + (mib << 20 >> page_shift)
+        out = con.cmd(f"pfn {n:#x}")
+        if m := re.search(r"^  free: inside the order-(\d+) block at pfn (0x[0-9a-f]+)", out,
+                          re.M):
+            n = int(m.group(2), 16)
+        else:
+            m = re.search(r"^  free: head of an order-(\d+) block", out, re.M)
+        if m and int(m.group(1)) > 0:
+            break
+    assert m and int(m.group(1)) > 0, f"no free block of order > 0 found:\n{out}"
+    cases[n] = "free, the head of a block"
+    cases[n + 1] = "free, inside a block"
+    # Found only by looking at the block's own order: no smaller alignment reaches the head.
+    cases[n + (1 << int(m.group(1))) - 1] = "free, the last page of a block"
+    # On node 1 (the tests boot with NUMA): the node and zone fields differ.
+    cases[(0x40000000 + (384 << 20) + (64 << 20)) >> page_shift] = "free, on node 1"
+    # Then allocations (which may split those blocks: both views see the same).
     for args, what in (("0", "allocated, in an Unmovable pageblock it stole"),
                        ("--movable 2", "allocated, movable")):
         m = re.fullmatch(r"id \d+: pfn (0x[0-9a-f]+), .*", con.cmd(f"alloc {args}"))
         cases[int(m.group(1), 16)] = what
-    for n in range(ram + (256 << 20 >> page_shift), ram + (256 << 20 >> page_shift) + 2):
-        out = con.cmd(f"pfn {n:#x}")
-        if "free: head" in out:
-            cases[n] = "free, the head of a block"
-        elif "free: inside" in out:
-            cases[n] = "free, inside a block"
-    assert {"free, the head of a block", "free, inside a block"} <= set(cases.values()), cases
     cases[0x40200000 >> page_shift] = "the kernel image (reserved)"
     memmap_pa = pt_pa(pt[lay["vmemmap_start"] + 100])
     cases[memmap_pa >> page_shift] = "memmap"
@@ -288,8 +300,11 @@ def test_hotmm_pt_is_pt(boot, granule):
     assert con.poweroff() == 0
 
 
+NUMA = ("--numa", "384M,640M", "--smp", "2")
+
+
 def test_hotmm_pfn_is_pfn(boot, granule):
-    con, port = boot_for_gdb(boot, granule)
+    con, port = boot_for_gdb(boot, granule, *NUMA)
     lay = layout(granule)
     pt = {va: con.cmd(f"pt {va:#x}")
           for va in (lay["vmemmap_start"] + 100, lay["page_offset"])}
@@ -301,7 +316,7 @@ def test_hotmm_tables_are_the_console_tables(boot, granule):
     # Some test allocations first, so buddyinfo is not the boot's; a small
     # log that wrapped, so records straddle the ring's end and some were dropped.
     args = "log_buf_len=1K " + " ".join(f"frob{i:02}" for i in range(30))
-    con, port = boot_for_gdb(boot, granule, "--append", args)
+    con, port = boot_for_gdb(boot, granule, *NUMA, "--append", args)
     con.cmd("alloc 0 7")
     con.cmd("alloc --movable 3 2")
     want = check_tables(con, granule, port)
