@@ -322,6 +322,10 @@ def test_hotmm_tables_are_the_console_tables(boot, granule):
     want = check_tables(con, granule, port)
     assert re.fullmatch(r"\*\* \d+ printk messages dropped \*\*", want["hotmm-dmesg"][0]), want
     assert "warning: unknown boot argument 'frob29' ignored" in "\n".join(want["hotmm-dmesg"])
+    # After dmesg -c nothing is left and nothing counts as dropped, in both views.
+    con.cmd("dmesg -c")
+    assert con.cmd("dmesg") == ""
+    assert run_gdb(granule, port, ["hotmm-dmesg"]) == [""]
     assert con.poweroff() == 0
 
 
