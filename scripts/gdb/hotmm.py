@@ -160,7 +160,11 @@ _qemu_phys = {}  # connection -> whether its gdbstub took Qqemu.PhyMemMode
 
 
 def _packet(text):
-    out = gdb.execute(f"maintenance packet {text}", to_string=True)
+    """Send a packet to the remote stub; whether it answered OK."""
+    try:
+        out = gdb.execute(f"maintenance packet {text}", to_string=True)
+    except gdb.error:  # not a remote target (a core file, a simulator)
+        return False
     return 'received: "OK"' in out
 
 
@@ -184,7 +188,7 @@ def read_phys(pa, size):
                 gdb.execute("maintenance flush dcache", to_string=True)
         _qemu_phys[conn] = False
     if PHYS.value == "qemu":
-        raise gdb.GdbError("the gdbstub does not take Qqemu.PhyMemMode (not QEMU >= 4?)")
+        raise gdb.GdbError("the remote stub does not take Qqemu.PhyMemMode (not QEMU's?)")
     return read_virt(linear_va(pa), size)
 
 
@@ -194,8 +198,6 @@ def read_phys(pa, size):
 PTE_VALID = 1 << 0
 PTE_TABLE_BIT = 1 << 1  # table at levels 0-2, page at level 3
 PTE_AP_RO = 1 << 7
-PTE_AF = 1 << 10
-PTE_NG = 1 << 11
 PTE_CONT = 1 << 52
 PTE_PXN = 1 << 53
 PTE_UXN = 1 << 54
@@ -338,7 +340,7 @@ def pt_lines(va, verbose=False):
     geo = w.geo
     lines = []
     for level, table, idx, desc in w.steps:
-        lines.append(f"L{level} table {hx(table)} [{idx}] = 0x{desc:016x}  "
+        lines.append(f"L{level} table 0x{table:x} [{idx}] = 0x{desc:016x}  "
                      f"{geo.kind(desc, level)}")
         if verbose:
             lines.append("      " + decode_desc(geo, desc, level))
@@ -346,7 +348,7 @@ def pt_lines(va, verbose=False):
         lines.append(f"0x{va:016x}: not mapped (level {w.level} entry invalid)")
         return lines
     lines.append(f"0x{va:016x}: L{w.level} {w.kind} {size_str(geo.size(w.level))}, "
-                 f"pa {hx(w.pa())}, {prot_str(geo, w.desc)}"
+                 f"pa 0x{w.pa():x}, {prot_str(geo, w.desc)}"
                  f"{', cont' if w.desc & PTE_CONT else ''}")
     return lines
 
@@ -428,10 +430,10 @@ class Memmap:
 
     def pfn_of(self, addr):
         off = (addr - int(self.vmemmap)) & U64
-        if off % self.page_size or off >> (self.max_physmem_bits - self.page_shift) >= \
-                self.page_size:
+        pfn = off // self.page_size
+        if off % self.page_size or pfn >> (self.max_physmem_bits - self.page_shift):
             raise gdb.GdbError(f"{ptr(addr)} is not a struct page in the vmemmap")
-        return off // self.page_size
+        return pfn
 
     # sections
     def section(self, pfn):
@@ -451,7 +453,8 @@ class Memmap:
 
     def subsection_valid(self, ms, pfn):
         i = self.subsection_index(pfn)
-        return bool(int(ms["subsection_map"][i // 64]) >> (i % 64) & 1)
+        bits = ms["subsection_map"][0].type.sizeof * 8
+        return bool(int(ms["subsection_map"][i // bits]) >> (i % bits) & 1)
 
     def section_words(self, ms):
         """The states the console's `pfn` lists for a section."""
@@ -541,8 +544,8 @@ def memory_line(pa, has_page):
     for r in types["held"]:
         if int(r["base"]) <= pa < int(r["base"]) + int(r["size"]):
             return f"  memblock: memory held back by mem= (node {max(int(r['nid']), 0)})"
-    return ("  memblock: no memory here"
-            + (" (a hole in a present section: its struct page stays reserved)" if has_page else ""))
+    hole = " (a hole in a present section: its struct page stays reserved)"
+    return "  memblock: no memory here" + (hole if has_page else "")
 
 
 def pfn_lines(pfn):
