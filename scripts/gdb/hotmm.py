@@ -481,7 +481,7 @@ class Memmap:
 
 
 class PageFacts:
-    """One struct page decoded: flags in words, node, zone, order."""
+    """One struct page decoded: flags in words, node, zone."""
 
     def __init__(self, page):
         self.page = page
