@@ -112,19 +112,19 @@ static void print_banner(void)
 {
 	u64 ram = memblock_phys_mem_size();
 
-	printk("hotmm version: %s\n", HOTMM_VERSION);
-	printk("granule: %s\n", PAGE_SIZE_NAME);
+	pr_info("hotmm version: %s\n", HOTMM_VERSION);
+	pr_info("granule: %s\n", PAGE_SIZE_NAME);
 	if (boot_info.entry_el == 2)
-		printk("entered: EL2, dropped to EL1\n");
+		pr_info("entered: EL2, dropped to EL1\n");
 	else
-		printk("entered: EL%llu\n", (unsigned long long)boot_info.entry_el);
-	printk("boot mode: %s\n", boot_mode_name(boot_info.mode));
-	printk("cpu: MIDR 0x%08llx\n", (unsigned long long)read_sysreg(midr_el1));
-	printk("ram: %llu MiB in %d bank(s)\n", (unsigned long long)(ram >> 20), dt.nr_mem);
-	printk("gic: %s, psci: %s, timer: INTID %u, uart: INTID %u\n", gic_name(),
-	       psci_conduit(), arch_timer_intid(), dt.uart_irq.intid);
+		pr_info("entered: EL%llu\n", (unsigned long long)boot_info.entry_el);
+	pr_info("boot mode: %s\n", boot_mode_name(boot_info.mode));
+	pr_info("cpu: MIDR 0x%08llx\n", (unsigned long long)read_sysreg(midr_el1));
+	pr_info("ram: %llu MiB in %d bank(s)\n", (unsigned long long)(ram >> 20), dt.nr_mem);
+	pr_info("gic: %s, psci: %s, timer: INTID %u, uart: INTID %u\n", gic_name(),
+		psci_conduit(), arch_timer_intid(), dt.uart_irq.intid);
 	if (dt.has_bootargs)
-		printk("bootargs: %s\n", dt.bootargs);
+		pr_info("bootargs: %s\n", dt.bootargs);
 }
 
 void start_kernel(void)
@@ -142,6 +142,6 @@ void start_kernel(void)
 	arch_local_irq_enable();
 	print_banner();
 	boot_to_prompt_us = uptime_us();
-	printk("boot to prompt: %llu us\n", (unsigned long long)boot_to_prompt_us);
+	pr_info("boot to prompt: %llu us\n", (unsigned long long)boot_to_prompt_us);
 	shell_run();			/* never returns */
 }

@@ -13,6 +13,7 @@ void panic(const char *fmt, ...)
 {
 	va_list ap;
 
+	oops_in_progress = true;
 	printk("\nKernel panic: ");
 	va_start(ap, fmt);
 	vprintk(fmt, ap);

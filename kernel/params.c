@@ -170,6 +170,24 @@ static void show_fail_nth(char *buf, size_t len)
 	snprintf(buf, len, "%lu", fail_nth_value);
 }
 
+/* Linux's log_buf_len=, except that it may also shrink the log. */
+static int set_log_buf_len(const char *val, char *why, size_t len)
+{
+	u64 v;
+
+	if (parse_size(val, &v) || v > LOG_BUF_LEN_MAX || log_buf_set_len(v)) {
+		snprintf(why, len, "a power of two from %u to %u KiB", LOG_BUF_LEN_MIN >> 10,
+			 LOG_BUF_LEN_MAX >> 10);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void show_log_buf_len(char *buf, size_t len)
+{
+	snprintf(buf, len, "%u KiB", log_buf_get_len() >> 10);
+}
+
 /* The PL011 early console is always on; the argument is accepted as Linux's. */
 static int set_earlycon(const char *val, char *why, size_t len)
 {
@@ -191,6 +209,7 @@ static struct boot_param params[] = {
 	{ .name = "memory_block_size", .set = set_memory_block_size, .show = show_memory_block_size },
 	{ .name = "vmemmap_fail_block", .set = set_fail_block, .show = show_fail_block },
 	{ .name = "fail_nth", .set = set_fail_nth, .show = show_fail_nth },
+	{ .name = "log_buf_len", .set = set_log_buf_len, .show = show_log_buf_len },
 	{ .name = "earlycon", .set = set_earlycon, .show = show_earlycon },
 };
 

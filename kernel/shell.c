@@ -237,8 +237,11 @@ void shell_run(void)
 
 	for (;;) {
 		console_puts("hotmm> ");
-		if (read_line(&line))
-			run_line(&line);
+		if (!read_line(&line))
+			continue;
+		printk_console_only = true;	/* a command's output is not a kernel message */
+		run_line(&line);
+		printk_console_only = false;
 	}
 }
 

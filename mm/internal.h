@@ -13,10 +13,6 @@
 
 /* ---- mm/page_alloc.c ---- */
 
-/* The buddy's own pageblock byte: migratetype plus PB_ISOLATE. */
-#define PB_ISOLATE	0x80
-#define PB_MT_MASK	0x7f
-
 /* Take the free block at @pfn off its list (it was filed under @mt). */
 void del_from_free_list(struct zone *zone, unsigned long pfn, unsigned int order, int mt);
 /* Free [pfn, pfn + 2^order) of @zone, each pageblock under its own type. */

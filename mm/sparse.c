@@ -13,6 +13,7 @@
  */
 #include <arch/timer.h>
 #include <kernel/panic.h>
+#include <kernel/printk.h>
 #include <lib/bitmap.h>
 #include <lib/errno.h>
 #include <lib/kernel.h>
@@ -59,12 +60,35 @@ static void memblocks_present(void)
 }
 
 /*
+ * Log how the memmap of sections [@first, @end) on node @nid was mapped: a
+ * boot decision (blocks, contiguous runs or base pages) `dmesg` keeps.
+ */
+static void log_memmap_run(unsigned long first, unsigned long end, int nid,
+			   struct vmemmap_cursor *cursor)
+{
+	unsigned long blocks = 0, cont = 0, base = 0, tables = 0;
+	struct vmemmap_section_desc d;
+
+	for (unsigned long nr = first; nr < end; nr++) {
+		vmemmap_describe(nr, &d, cursor);
+		blocks += d.blocks;
+		cont += d.cont_leaves;
+		base += d.base_leaves;
+		tables += d.table_pages;
+	}
+	pr_info("vmemmap: sections %lu-%lu, node %d: %lu blocks, %lu cont leaves, %lu base pages, "
+		"%lu table pages (mode %s)\n", first, end - 1, nid, blocks, cont, base, tables,
+		vmemmap_mode_names[vmemmap_mode]);
+}
+
+/*
  * Populate the memmap of each run of present sections on one node with one
  * vmemmap_populate() call, so a run's memmap can take blocks and contiguous
  * runs that one section's memmap is too small for.
  */
 static void populate_boot_memmap(void)
 {
+	struct vmemmap_cursor cursor = { 0 };
 	unsigned long nr = 0;
 
 	while (nr < NR_MEM_SECTIONS) {
@@ -84,6 +108,7 @@ static void populate_boot_memmap(void)
 		if (ret)
 			panic("sparse: no memmap for sections %lu-%lu on node %d: %d",
 			      nr, end - 1, nid, ret);
+		log_memmap_run(nr, end, nid, &cursor);
 		for (; nr < end; nr++)
 			mem_section[nr].flags |= SECTION_HAS_MEM_MAP;
 	}

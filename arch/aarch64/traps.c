@@ -124,6 +124,7 @@ static void __noreturn report(struct pt_regs *regs, const char *what)
 	char sym[64];
 	u64 guard = (u64)init_stack_guard;
 
+	oops_in_progress = true;	/* the report goes to the log too */
 	printk("\nUnhandled exception: %s\n", what);
 	if (regs->far >= guard && regs->far < guard + PAGE_SIZE)
 		printk("  kernel stack overflow: the access hit the stack's guard page\n");

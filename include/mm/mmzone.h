@@ -99,6 +99,13 @@ static inline unsigned long pgdat_end_pfn(const pg_data_t *pgdat)
 #define for_each_online_node(nid) \
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) if (NODE_DATA(nid)->online)
 
+/*
+ * A pageblock's byte (struct page pageblock_flags of its first pfn): the
+ * migratetype, plus PB_ISOLATE while the pageblock is isolated.
+ */
+#define PB_ISOLATE		0x80
+#define PB_MT_MASK		0x7f
+
 /* pageblock_order (boot argument `pageblock_order=`); Linux's default per granule. */
 extern unsigned int pageblock_order;
 #define pageblock_nr_pages	(1UL << pageblock_order)

@@ -3,6 +3,8 @@
 set architecture aarch64
 set pagination off
 set confirm off
+# hotmm-pt, hotmm-pfn, ... and the pretty-printers: `help hotmm`.
+source scripts/gdb/hotmm.py
 target remote localhost:1234
 
 # Code before the MMU is on runs at physical addresses; its symbols are at

@@ -39,7 +39,8 @@ BAD_PATTERNS = {
     "exception": rb"Unhandled exception",
     "panic": rb"\bpanic\b",
     "bug": rb"\bBUG\b",
-    "reset": re.escape(BANNER_FIRST.encode()),
+    # A banner line, not the same words inside a line (`dmesg` shows the banner).
+    "reset": rb"(?:\A|\n)" + re.escape(BANNER_FIRST.encode()),
 }
 
 DEFAULT_TIMEOUT = float(os.environ.get("HOTMM_TIMEOUT", "10"))

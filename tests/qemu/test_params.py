@@ -27,7 +27,8 @@ from test_buddy import (MAX_ORDER, PAGEBLOCK_ORDER, SECTION_BITS, Layout, alloc,
 
 # Every argument README.md documents, plus earlycon (accepted as Linux's).
 NAMES = ("mem", "memmap_on_memory", "vmemmap", "altmap_fallback", "memhp_default_state",
-         "pageblock_order", "memory_block_size", "vmemmap_fail_block", "fail_nth", "earlycon")
+         "pageblock_order", "memory_block_size", "vmemmap_fail_block", "fail_nth", "log_buf_len",
+         "earlycon")
 CHOICES = {
     "vmemmap": ("auto", "section", "base"),
     "altmap_fallback": ("none", "basepages"),
@@ -55,6 +56,7 @@ def defaults(granule):
         "memory_block_size": f"{section_mib(granule)} MiB",
         "vmemmap_fail_block": "0",
         "fail_nth": "0",
+        "log_buf_len": "16 KiB",
         "earlycon": "pl011 (always)",
     }
 
@@ -156,6 +158,7 @@ def test_valid_arguments_together(boot, granule):
     ("vmemmap=auto", "auto"),
     ("fail_nth=0", "0"),
     ("vmemmap_fail_block=0", "0"),
+    ("log_buf_len=1K", "1 KiB"),
     ("earlycon", "pl011 (always)"),
 ])
 def test_valid_argument_shows_in_params(boot, granule, arg, value):
@@ -317,6 +320,7 @@ def expected_warning(granule, arg):
         "mem": f"a size of at least one section ({section_mib(granule)} MiB)",
         "fail_nth": "a count (0 turns it off)",
         "vmemmap_fail_block": "a count (0 turns it off)",
+        "log_buf_len": "a power of two from 1 to 64 KiB",
     }.get(name)
     return None if why is None else f"warning: boot argument {name}={val}: expected {why}; default kept"
 
@@ -328,7 +332,8 @@ INVALID = ["pageblock_order=0", "pageblock_order=99", "pageblock_order=abc", "pa
            "mem=1K", "mem=abc", "mem=", "mem",
            "fail_nth=x", "fail_nth=-1", "vmemmap_fail_block=abc", "vmemmap_fail_block",
            "vmemmap=foo", "vmemmap=BASE", "vmemmap=", "altmap_fallback=y",
-           "memmap_on_memory=maybe", "memhp_default_state=x"]
+           "memmap_on_memory=maybe", "memhp_default_state=x", "log_buf_len=3K",
+           "log_buf_len=128K"]
 
 
 @pytest.mark.parametrize("arg", INVALID)
