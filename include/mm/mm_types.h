@@ -6,7 +6,8 @@
  *   lru       free-list links while PG_buddy
  *   private   buddy order while PG_buddy
  *   _refcount 1 while allocated or reserved, 0 while free
- *   owner     who holds a reserved page (e.g. the page-table allocator), or 0
+ *   owner     who holds a reserved page (e.g. the page-table allocator), or
+ *             the kernel user of an allocated one (PAGE_OWNER_*), or 0
  *   index     free for the page's user (test allocations keep their id here)
  */
 #ifndef MM_MM_TYPES_H
@@ -27,6 +28,13 @@ struct page {
 };
 
 _Static_assert(sizeof(struct page) == 64, "struct page is 64 bytes");
+
+/*
+ * page->owner of allocated pages a kernel user holds for good: they cannot
+ * be migrated, so memory holding them cannot go offline (Linux finds such
+ * pages as unmovable: not on an LRU, no movable_ops).
+ */
+#define PAGE_OWNER_VMALLOC	0x766d616c6c6f63UL	/* "vmalloc": backs a vmalloc area */
 #define STRUCT_PAGE_SHIFT	6
 
 enum pageflags {
