@@ -191,29 +191,50 @@ static void set_pages_owner(struct page *page, unsigned int order, unsigned long
 		page[i].owner = owner;
 }
 
+#define UNMAP_BATCH	64
+
+/* Give back the pages of @n units, unmapped already. */
+static void free_units(const struct pgtable_unit *units, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct page *page = pfn_to_page(units[i].pa >> PAGE_SHIFT);
+		unsigned int order = size_order(units[i].size);
+
+		BUG_ON(page->owner != PAGE_OWNER_VMALLOC);
+		set_pages_owner(page, order, 0);
+		free_pages(page, order);
+		nr_vmalloc_pages -= 1UL << order;
+	}
+}
+
 /*
  * Unmap every unit [start, end) maps; with @free_backing give each unit's
- * pages (one allocation per unit) back to the buddy allocator after its
- * translations are gone.
+ * pages (one allocation per unit) back to the buddy allocator once its
+ * translations are gone. Units are unmapped in batches: one
+ * pgtable_unmap() call per batch, not per page, keeps the walks down.
  */
 static void unmap_range(u64 start, u64 end, bool free_backing)
 {
-	struct pgtable_unit u;
+	struct pgtable_unit batch[UNMAP_BATCH], u;
+	unsigned int n = 0;
 
-	for (u64 va = start; va < end; va = pgtable_unit_next(&u, end)) {
-		struct page *page;
+	for (u64 va = start; va < end;) {
+		bool mapped = !pgtable_leaf_unit(&swapper_pg, va, &u);
 
-		if (pgtable_leaf_unit(&swapper_pg, va, &u))
-			continue;
-		BUG_ON(u.va < start || u.va + u.size > end);
-		BUG_ON(pgtable_unmap(&swapper_pg, u.va, u.size, &vmalloc_pgtable_alloc));
-		if (!free_backing)
-			continue;
-		page = pfn_to_page(u.pa >> PAGE_SHIFT);
-		BUG_ON(page->owner != PAGE_OWNER_VMALLOC);
-		set_pages_owner(page, size_order(u.size), 0);
-		free_pages(page, size_order(u.size));
-		nr_vmalloc_pages -= u.size >> PAGE_SHIFT;
+		if (mapped) {
+			BUG_ON(u.va < start || u.va + u.size > end);
+			batch[n++] = u;
+		}
+		va = pgtable_unit_next(&u, end);
+		if (n && (n == UNMAP_BATCH || va >= end)) {
+			u64 first = batch[0].va, last = batch[n - 1].va + batch[n - 1].size;
+
+			BUG_ON(pgtable_unmap(&swapper_pg, first, last - first,
+					     &vmalloc_pgtable_alloc));
+			if (free_backing)
+				free_units(batch, n);
+			n = 0;
+		}
 	}
 }
 
