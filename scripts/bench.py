@@ -12,10 +12,11 @@ Per granule:
   (QEMU allocates guest RAM when first written) and with -mem-prealloc
   (RAM allocated before boot): the physical limit next to the figure above;
 - vmemmap_table_pages_per_gib, vmemmap_leaf_entries_per_gib: on 4 GiB;
-- vmalloc_<size>_<huge|base>_{leaf_entries,table_pages,alloc_us,vfree_us}:
+- vmalloc_<size>_<huge|base>_{leaf_entries,units,table_pages,alloc_us,vfree_us}:
   one vmalloc_huge() / vmalloc() of 64 MiB (and on 64K of 512 MiB, one
   block), on the smallest RAM where that granule has a free block (1 GiB,
-  2 GiB for 64K); times are the median of 3.
+  2 GiB for 64K); units count a contiguous run once; times are the median
+  of 3.
 Timings vary by about +-30% between runs on these machines: compare figures
 of the same run.
 """
@@ -81,6 +82,8 @@ def vmalloc_figures(granule):
                     runs.append(m)
                 key = f"vmalloc_{size}_{kind}"
                 out[f"{key}_leaf_entries"] = int(runs[0].group(4))
+                # mapping units: blocks + contiguous runs + pages outside runs
+                out[f"{key}_units"] = sum(int(runs[0].group(g)) for g in (5, 6, 7))
                 out[f"{key}_table_pages"] = int(runs[0].group(8))
                 out[f"{key}_alloc_us"] = statistics.median(int(r.group(2)) for r in runs)
                 out[f"{key}_vfree_us"] = statistics.median(int(r.group(3)) for r in runs)
