@@ -13,13 +13,16 @@
  * allocation of its size, so vfree() walks the area, unmaps each unit and
  * frees its pages with the order the unit's size gives.
  *
- * The huge ladder, per chunk of the area (huge areas only):
+ * The huge ladder, per level-2-block chunk of a VM_HUGE_PAGES area:
  *
- *   whole aligned block in the area?  -- alloc block order -->  block leaf
- *        | no                            | failed (or injected)
- *   per run span: whole run left? -- alloc run order -->  contiguous run
- *        | no                          | failed
- *   base pages, one allocation each  <-+
+ *   whole block in the area? -- alloc block order --> block leaf
+ *        | no                       | failed (or injected)
+ *        v                          v
+ *   per run span:                base pages for the whole block (Linux's
+ *   whole run in the chunk?      fallback target)
+ *     -- alloc run order --> contiguous run
+ *        | no, or failed
+ *   base pages, one allocation each
  */
 #include <kernel/panic.h>
 #include <lib/errno.h>
@@ -257,6 +260,8 @@ static unsigned int leaf_flags(u64 size)
 
 /*
  * Allocate @size bytes (a block, a run or a page) for @va and map them.
+ * A block or run asks fault-injection @site first; a base page only the
+ * buddy allocator's own site.
  * Return: 0; -EAGAIN when the pages could not be had (the caller may fall
  * back to smaller ones); -ENOMEM when the mapping failed (no table page).
  */
@@ -297,20 +302,46 @@ static int map_base_pages(struct vm_struct *area, u64 va, u64 end, int node, gfp
 	return 0;
 }
 
-/* [va, end) inside one block: contiguous runs where a whole one fits, else pages. */
+/* [va, end), less than a block: contiguous runs where a whole one fits, else pages. */
 static int map_runs(struct vm_struct *area, u64 va, u64 end, int node, gfp_t gfp,
 		    pgprot_t prot)
 {
 	u64 span = cont_size(), next;
 
+	if (span <= PAGE_SIZE)
+		return map_base_pages(area, va, end, node, gfp, prot);
 	for (; va < end; va = next) {
 		int ret = -EAGAIN;
 
 		next = min(ALIGN_DOWN(va, span) + span, end);
-		if (span > PAGE_SIZE && IS_ALIGNED(va, span) && next - va == span)
+		if (next - va == span)
 			ret = map_chunk(area, va, span, node, gfp, prot, FAIL_VMALLOC_CONT);
 		if (ret == -EAGAIN)
 			ret = map_base_pages(area, va, next, node, gfp, prot);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The ladder above, over [va, end). */
+static int map_huge(struct vm_struct *area, u64 va, u64 end, int node, gfp_t gfp,
+		    pgprot_t prot)
+{
+	u64 block = block_size(), next;
+
+	for (; va < end; va = next) {
+		int ret;
+
+		next = min(ALIGN_DOWN(va, block) + block, end);
+		if (next - va < block) {
+			ret = map_runs(area, va, next, node, gfp, prot);
+		} else {
+			ret = map_chunk(area, va, block, node, gfp, prot, FAIL_VMALLOC_BLOCK);
+			/* A failed huge allocation falls back to base pages, as in Linux. */
+			if (ret == -EAGAIN)
+				ret = map_base_pages(area, va, next, node, gfp, prot);
+		}
 		if (ret)
 			return ret;
 	}
@@ -325,22 +356,12 @@ static int map_runs(struct vm_struct *area, u64 va, u64 end, int node, gfp_t gfp
 static int vmalloc_area_populate(struct vm_struct *area, int node, gfp_t gfp, pgprot_t prot)
 {
 	u64 start = vm_start(area), end = start + get_vm_area_size(area);
-	u64 block = block_size(), next;
-	int ret = 0;
+	int ret;
 
-	if (!(area->flags & VM_HUGE_PAGES))
+	if (area->flags & VM_HUGE_PAGES)
+		ret = map_huge(area, start, end, node, gfp, prot);
+	else
 		ret = map_base_pages(area, start, end, node, gfp, prot);
-	for (u64 va = start; !ret && (area->flags & VM_HUGE_PAGES) && va < end; va = next) {
-		next = min(ALIGN_DOWN(va, block) + block, end);
-		ret = -EAGAIN;
-		if (IS_ALIGNED(va, block) && next - va == block)
-			ret = map_chunk(area, va, block, node, gfp, prot, FAIL_VMALLOC_BLOCK);
-		/* Linux's fallback for a failed huge allocation: base pages. */
-		if (ret == -EAGAIN && next - va == block)
-			ret = map_base_pages(area, va, next, node, gfp, prot);
-		else if (ret == -EAGAIN)
-			ret = map_runs(area, va, next, node, gfp, prot);
-	}
 	if (ret)
 		unmap_range(start, end, true);
 	return ret;
