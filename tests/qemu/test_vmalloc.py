@@ -106,7 +106,12 @@ def check_area(con, granule, a, size, huge, blocks, cont, base):
     assert sum(r["entries"] for r in ranges if r["level"] == 2) == blocks, ranges
     assert sum(r["entries"] for r in ranges if r["cont"]) == cont * ce, ranges
     assert sum(r["entries"] for r in ranges if r["level"] == 3 and not r["cont"]) == base, ranges
-    # the guard page is not mapped
+    # pt walks to the same leaves; the guard page is not mapped
+    first = con.cmd(f"pt {a['addr']:#x}")
+    if blocks:
+        assert re.search(r"^0x[0-9a-f]+: L2 block", first, re.M), first
+    elif cont:
+        assert re.search(r"^0x[0-9a-f]+: L3 page .*, cont$", first, re.M), first
     assert "not mapped" in con.cmd(f"pt {a['addr'] + size:#x}")
     out = con.cmd(f"vmalloc check {a['addr']:#x}", timeout=TIMEOUT)
     assert out.strip() == f"0x{a['addr']:016x}: pattern intact ({size} bytes)", out
