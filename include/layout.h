@@ -6,7 +6,7 @@
  *   0xffff800000000000  (unused: Linux's modules area)
  *   0xffff800080000000  KIMAGE_VADDR    the kernel image, its own mapping;
  *                                       linked at KIMAGE_VADDR + TEXT_OFFSET
- *   0xffff800100000000  VMALLOC_START   vmalloc area (ROADMAP), to VMALLOC_END
+ *   0xffff800100000000  VMALLOC_START   vmalloc area (mm/vmalloc.c), to VMALLOC_END
  *   VMEMMAP_START       ..VMEMMAP_END   struct page array, Linux 6.12 place:
  *                                       size (2^47 >> PAGE_SHIFT) * 64
  *   0xffffffffc0000000  IO_START        device registers (ioremap), 512 MiB

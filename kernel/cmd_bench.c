@@ -4,6 +4,10 @@
  * the physical limit to set against memmap initialisation (make bench).
  * The pages are taken from the buddy allocator, written through the linear
  * map, timed with the generic counter, and given back.
+ *
+ * `bench vmalloc SIZE huge|base`: vmalloc_huge() or vmalloc() of SIZE
+ * bytes, timed, with the leaf entries and page-table pages it took, then
+ * vfree(), timed.
  */
 #include <arch/timer.h>
 #include <kernel/printk.h>
@@ -12,9 +16,46 @@
 #include <mm/mmu.h>
 #include <mm/page_alloc.h>
 #include <mm/sparse.h>
+#include <mm/vmalloc.h>
+#include <mm/vmemmap.h>
 #include <string.h>
 
 #define BENCH_MAX_CHUNKS	256
+
+static u64 us_since(u64 t0)
+{
+	return (arch_counter_read() - t0) * 1000000 / arch_counter_freq();
+}
+
+static unsigned long table_pages(void)
+{
+	return kernel_pgtable_alloc.nr_tables + vmemmap_pgtable_alloc.nr_tables +
+	       vmalloc_pgtable_alloc.nr_tables;
+}
+
+static int bench_vmalloc(u64 size, bool huge)
+{
+	unsigned long tables = table_pages();
+	struct vm_area_leaves l;
+	u64 t0 = arch_counter_read(), alloc_us;
+	void *p = huge ? vmalloc_huge(size, GFP_KERNEL) : vmalloc(size);
+
+	alloc_us = us_since(t0);
+	if (!p) {
+		printk("error: vmalloc%s of %llu bytes failed\n", huge ? "_huge" : "",
+		       (unsigned long long)size);
+		return -ENOMEM;
+	}
+	vm_area_leaves(find_vm_area(p), &l);
+	tables = table_pages() - tables;
+	t0 = arch_counter_read();
+	vfree(p);
+	printk("vmalloc %llu %s: alloc %llu us, vfree %llu us, leaf entries %lu "
+	       "(blocks %lu, cont runs %lu, pages %lu), table pages %lu\n",
+	       (unsigned long long)size, huge ? "huge" : "base", (unsigned long long)alloc_us,
+	       (unsigned long long)us_since(t0), l.entries, l.blocks, l.cont_runs, l.pages, tables);
+	return 0;
+}
 
 static int cmd_bench(int argc, char **argv)
 {
@@ -22,6 +63,12 @@ static int cmd_bench(int argc, char **argv)
 	unsigned int n = 0, order = MAX_PAGE_ORDER;
 	u64 size, done = 0, t0, ticks;
 
+	if (argc == 4 && !strcmp(argv[1], "vmalloc") &&
+	    (!strcmp(argv[3], "huge") || !strcmp(argv[3], "base"))) {
+		if (shell_parse_u64(argv[2], "size", &size))
+			return -EINVAL;
+		return bench_vmalloc(size, !strcmp(argv[3], "huge"));
+	}
 	if (argc != 3 || strcmp(argv[1], "memset"))
 		return shell_usage(argv[0]);
 	if (shell_parse_u64(argv[2], "size", &size))
@@ -59,4 +106,5 @@ static int cmd_bench(int argc, char **argv)
 		free_pages(chunks[n], chunks[n]->index);
 	return done < size ? -ENOMEM : 0;
 }
-SHELL_CMD(bench, cmd_bench, "memset SIZE", "time writing SIZE bytes of free RAM (for make bench)");
+SHELL_CMD(bench, cmd_bench, "memset SIZE | vmalloc SIZE huge|base",
+	  "time writing SIZE bytes of free RAM, or a vmalloc and vfree of SIZE (for make bench)");

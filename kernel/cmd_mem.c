@@ -14,6 +14,7 @@
 #include <mm/page_alloc.h>
 #include <mm/pfn.h>
 #include <mm/sparse.h>
+#include <mm/vmalloc.h>
 #include <mm/vmemmap.h>
 #include <string.h>
 
@@ -75,6 +76,7 @@ static int cmd_meminfo(int argc, char **argv)
 	unsigned long memmap = sizeof(struct page) * PAGES_PER_SECTION * nr_populated_sections();
 	unsigned long kernel_tables = kernel_pgtable_alloc.nr_tables;
 	unsigned long vmemmap_tables = vmemmap_pgtable_alloc.nr_tables;
+	unsigned long vmalloc_tables = vmalloc_pgtable_alloc.nr_tables;
 
 	if (argc != 1)
 		return shell_usage(argv[0]);
@@ -97,8 +99,11 @@ static int cmd_meminfo(int argc, char **argv)
 	print_reserved_items();
 	printk("Memmap:         %9lu kB  (%lu sections x %lu kB)\n", memmap >> 10,
 	       nr_populated_sections(), (sizeof(struct page) * PAGES_PER_SECTION) >> 10);
-	printk("PageTables:     %9lu kB  (kernel %lu, vmemmap %lu tables)\n",
-	       K(kernel_tables + vmemmap_tables), kernel_tables, vmemmap_tables);
+	printk("PageTables:     %9lu kB  (kernel %lu, vmemmap %lu, vmalloc %lu tables)\n",
+	       K(kernel_tables + vmemmap_tables + vmalloc_tables), kernel_tables, vmemmap_tables,
+	       vmalloc_tables);
+	printk("VmallocTotal:   %9lu kB\n", (VMALLOC_END - VMALLOC_START) >> 10);
+	printk("VmallocUsed:    %9lu kB  (%lu pages)\n", K(vmalloc_nr_pages()), vmalloc_nr_pages());
 	for_each_online_node(nid)
 		for_each_zone_of(NODE_DATA(nid), zone)
 			printk("Node %d, zone %8s: present %8lu  managed %8lu  free %8lu pages\n", nid,

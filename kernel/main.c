@@ -23,6 +23,7 @@
 #include <mm/mmu.h>
 #include <mm/page_alloc.h>
 #include <mm/sparse.h>
+#include <mm/vmalloc.h>
 
 struct dt_info dt;
 u64 boot_to_prompt_us;
@@ -138,6 +139,7 @@ void start_kernel(void)
 	free_area_init();		/* nodes and zones */
 	memblock_free_all();		/* free memory to the buddy allocator */
 	after_bootmem = true;
+	vmalloc_init();			/* the vmalloc area, empty */
 	setup_devices();		/* console, GIC, timer, PSCI */
 	arch_local_irq_enable();
 	print_banner();

@@ -156,6 +156,22 @@ static void show_fail_block(char *buf, size_t len)
 	snprintf(buf, len, "%lu", fail_block_every);
 }
 
+static int set_vmalloc_fail_block(const char *val, char *why, size_t len)
+{
+	unsigned long every;
+	int ret = set_count(val, &every, why, len);
+
+	if (!ret)
+		fail_site_every(FAIL_VMALLOC_BLOCK, every);
+	return ret;
+}
+
+/* The console's `vmalloc fail N` changes it too: show the site's own value. */
+static void show_vmalloc_fail_block(char *buf, size_t len)
+{
+	snprintf(buf, len, "%lu", fail_site_get_every(FAIL_VMALLOC_BLOCK));
+}
+
 static int set_fail_nth(const char *val, char *why, size_t len)
 {
 	int ret = set_count(val, &fail_nth_value, why, len);
@@ -208,6 +224,8 @@ static struct boot_param params[] = {
 	{ .name = "pageblock_order", .set = set_pageblock_order, .show = show_pageblock_order },
 	{ .name = "memory_block_size", .set = set_memory_block_size, .show = show_memory_block_size },
 	{ .name = "vmemmap_fail_block", .set = set_fail_block, .show = show_fail_block },
+	{ .name = "vmalloc_fail_block", .set = set_vmalloc_fail_block,
+	  .show = show_vmalloc_fail_block },
 	{ .name = "fail_nth", .set = set_fail_nth, .show = show_fail_nth },
 	{ .name = "log_buf_len", .set = set_log_buf_len, .show = show_log_buf_len },
 	{ .name = "earlycon", .set = set_earlycon, .show = show_earlycon },

@@ -16,6 +16,8 @@ static struct fail_site_state sites[NR_FAIL_SITES] = {
 	[FAIL_PGTABLE] = { .name = "pgtable" },
 	[FAIL_PAGE_ALLOC] = { .name = "page_alloc" },
 	[FAIL_MEMBLOCK] = { .name = "memblock" },
+	[FAIL_VMALLOC_BLOCK] = { .name = "vmalloc_block" },
+	[FAIL_VMALLOC_CONT] = { .name = "vmalloc_cont" },
 };
 
 static unsigned long nth, all_calls;
@@ -37,6 +39,11 @@ void fail_site_every(enum fail_site site, unsigned long every)
 {
 	sites[site].every = every;
 	sites[site].calls = 0;
+}
+
+unsigned long fail_site_get_every(enum fail_site site)
+{
+	return sites[site].every;
 }
 
 void fail_nth_set(unsigned long n)

@@ -643,6 +643,30 @@ int pgtable_walk(struct pgtable *pt, u64 va, struct pgtable_walk *w)
 	return -EFAULT;
 }
 
+int pgtable_leaf_unit(struct pgtable *pt, u64 va, struct pgtable_unit *u)
+{
+	struct pgtable_walk w;
+	int ret = pgtable_walk(pt, va, &w);
+
+	u->level = w.level;
+	u->pte = w.pte;
+	u->size = level_size(w.level);
+	u->va = ALIGN_DOWN(va, u->size);
+	u->cont = !ret && arch_pte_cont(w.pte, w.level);
+	if (ret)
+		return ret;
+	u->pa = arch_pte_addr(w.pte, w.level);
+	if (u->cont) {
+		u64 start = run_start(va, w.level);
+
+		u->pa -= u->va - start;
+		u->va = start;
+		u->size = cont_span(w.level);
+		u->pte = *entry_ptr(w.tables[w.level], w.level, start);
+	}
+	return 0;
+}
+
 /* Visit every leaf (and each gap) in [va, last], in VA order. */
 static void leaves_level(phys_addr_t table, int level, u64 va, u64 last,
 			 pgtable_leaf_fn fn, void *arg)

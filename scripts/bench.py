@@ -11,7 +11,12 @@ Per granule:
   same number of bytes (the memmap of 1 GiB) into free RAM, first-touch
   (QEMU allocates guest RAM when first written) and with -mem-prealloc
   (RAM allocated before boot): the physical limit next to the figure above;
-- vmemmap_table_pages_per_gib, vmemmap_leaf_entries_per_gib: on 4 GiB.
+- vmemmap_table_pages_per_gib, vmemmap_leaf_entries_per_gib: on 4 GiB;
+- vmalloc_<size>_<huge|base>_{leaf_entries,units,table_pages,alloc_us,vfree_us}:
+  one vmalloc_huge() / vmalloc() of 64 MiB (and on 64K of 512 MiB, one
+  block), on the smallest RAM where that granule has a free block (1 GiB,
+  2 GiB for 64K); units count a contiguous run once; times are the median
+  of 3.
 Timings vary by about +-30% between runs on these machines: compare figures
 of the same run.
 """
@@ -59,6 +64,35 @@ def memmap_figures(granule, extra):
             "leaves_per_gib": int(t.group(2)) / gib, "tables_per_gib": int(t.group(3)) / gib}
 
 
+VMALLOC_MEM = {"4K": "1G", "16K": "1G", "64K": "2G"}
+VMALLOC_SIZES = {"4K": ["64M"], "16K": ["64M"], "64K": ["64M", "512M"]}
+VMALLOC_RE = re.compile(r"vmalloc \d+ (huge|base): alloc (\d+) us, vfree (\d+) us, leaf entries (\d+) "
+                        r"\(blocks (\d+), cont runs (\d+), pages (\d+)\), table pages (\d+)")
+
+
+def vmalloc_figures(granule):
+    con = hotmm.Console(granule, "--mem", VMALLOC_MEM[granule], timeout=120)
+    out = {}
+    try:
+        for size in VMALLOC_SIZES[granule]:
+            for kind in ("huge", "base"):
+                runs = []
+                for _ in range(3):
+                    m = VMALLOC_RE.search(con.cmd(f"bench vmalloc {size} {kind}"))
+                    runs.append(m)
+                key = f"vmalloc_{size}_{kind}"
+                out[f"{key}_leaf_entries"] = int(runs[0].group(4))
+                # mapping units: blocks + contiguous runs + pages outside runs
+                out[f"{key}_units"] = sum(int(runs[0].group(g)) for g in (5, 6, 7))
+                out[f"{key}_table_pages"] = int(runs[0].group(8))
+                out[f"{key}_alloc_us"] = statistics.median(int(r.group(2)) for r in runs)
+                out[f"{key}_vfree_us"] = statistics.median(int(r.group(3)) for r in runs)
+        con.poweroff()
+    finally:
+        con.close()
+    return out
+
+
 def main(granules):
     for g in granules:
         binary = os.path.join(hotmm.ROOT, "build", g, "hotmm.bin")
@@ -75,6 +109,8 @@ def main(granules):
         print(f"  memset_memmap_bytes_us_prealloc: {pre['memset_us']}")
         print(f"  vmemmap_table_pages_per_gib: {first['tables_per_gib']:.2f}")
         print(f"  vmemmap_leaf_entries_per_gib: {first['leaves_per_gib']:.2f}")
+        for key, value in vmalloc_figures(g).items():
+            print(f"  {key}: {value:.0f}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@
  *             in a per-section bitmap; here they live and die with the memmap
  *             (docs/design.md, "Pageblock flags")
  *   owner     who holds the page: the pgtable_alloc of a page-table page, the
- *             movable_operations of a movable allocation, or 0
+ *             movable_operations of a movable allocation, the kernel user of
+ *             another allocated one (PAGE_OWNER_*), or 0
  *   index     free for the page's user (test allocations keep their id here)
  */
 #ifndef MM_MM_TYPES_H
@@ -34,6 +35,13 @@ struct page {
 };
 
 _Static_assert(sizeof(struct page) == 64, "struct page is 64 bytes");
+
+/*
+ * page->owner of allocated pages a kernel user holds for good: they cannot
+ * be migrated, so memory holding them cannot go offline (Linux finds such
+ * pages as unmovable: not on an LRU, no movable_ops).
+ */
+#define PAGE_OWNER_VMALLOC	0x766d616c6c6f63UL	/* "vmalloc": backs a vmalloc area */
 #define STRUCT_PAGE_SHIFT	6
 
 enum pageflags {

@@ -98,6 +98,36 @@ unsigned long pgtable_origins_pending(void);
 typedef void (*pgtable_leaf_fn)(void *arg, u64 va, int level, pte_t pte);
 void pgtable_for_each_leaf(struct pgtable *pt, u64 va, u64 last, pgtable_leaf_fn fn, void *arg);
 
+/*
+ * A mapping unit: one page, one block, or a whole contiguous run (which is
+ * made, changed and broken as one). @pte is the descriptor of its first
+ * entry, @pa the physical address of its first byte.
+ */
+struct pgtable_unit {
+	u64 va, size;
+	phys_addr_t pa;
+	int level;
+	pte_t pte;
+	bool cont;
+};
+
+/*
+ * pgtable_leaf_unit() - the mapping unit that holds @va.
+ * Return: 0, or -EFAULT when nothing maps @va; then @u->va and @u->size are
+ * the empty entry (of the level where the walk stopped), for a walk to skip.
+ */
+int pgtable_leaf_unit(struct pgtable *pt, u64 va, struct pgtable_unit *u);
+
+/*
+ * The first VA after @u, or @end when that comes sooner: a walk of
+ * [va, end) steps with this, since the unit (or empty entry) holding the
+ * top of the space ends at 2^64, which wraps to 0.
+ */
+static inline u64 pgtable_unit_next(const struct pgtable_unit *u, u64 end)
+{
+	return u->va + (u->size - 1) >= end - 1 ? end : u->va + u->size;
+}
+
 /* Link an existing table page at @level for @va (the fixmap's tables). */
 int pgtable_install_table(struct pgtable *pt, u64 va, int level,
 			  phys_addr_t table, struct pgtable_alloc *alloc);

@@ -6,6 +6,7 @@
  */
 #include <arch/tlbflush.h>
 #include <kernel/boot.h>
+#include <kernel/panic.h>
 #include <kernel/selftest.h>
 #include <layout.h>
 #include <lib/errno.h>
@@ -14,8 +15,29 @@
 #include <mm/page_alloc.h>
 #include <mm/sparse.h>
 #include <mm/ptdump.h>
+#include <mm/vmalloc.h>
 
-#define SCRATCH_VA	(VMALLOC_START + 0x40000000UL)
+#define SCRATCH_VA	scratch_va()
+
+/*
+ * VA for the cases below to map by hand: one block reserved from the
+ * vmalloc area once (never freed), so no vmalloc area can be there.
+ */
+static u64 scratch_va(void)
+{
+	static u64 va;
+	u64 block = level_size(2);
+
+	if (!va) {
+		struct vm_struct *area = __get_vm_area_caller(block, block, VM_NO_GUARD,
+							      VMALLOC_START, VMALLOC_END,
+							      __builtin_return_address(0));
+
+		BUG_ON(!area);
+		va = (u64)area->addr;
+	}
+	return va;
+}
 
 /* A RET instruction in .data: it returns 0 if .data were executable. */
 static u32 data_ret_insn = 0xd65f03c0;

@@ -62,7 +62,8 @@ def _one(regex, text, what):
 
 def parse_meminfo(text):
     """`meminfo` -> dict of kB figures, "reserved_pages", "items" {name: bytes},
-    "memmap_sections", "tables" (kernel, vmemmap), "zones" {(nid, zone): (present, managed, free)}."""
+    "memmap_sections", "tables" (kernel, vmemmap, vmalloc), "vmalloc_pages",
+    "zones" {(nid, zone): (present, managed, free)}."""
     out = {"items": {}, "zones": {}}
     lines = text.splitlines()
     i = 0
@@ -83,9 +84,14 @@ def parse_meminfo(text):
         elif m := re.fullmatch(r"Memmap:\s+(\d+) kB  \((\d+) sections x (\d+) kB\)", line):
             out["Memmap"], out["memmap_sections"] = int(m.group(1)), int(m.group(2))
             assert out["Memmap"] == int(m.group(2)) * int(m.group(3)), line
-        elif m := re.fullmatch(r"PageTables:\s+(\d+) kB  \(kernel (\d+), vmemmap (\d+) tables\)",
-                               line):
-            out["PageTables"], out["tables"] = int(m.group(1)), (int(m.group(2)), int(m.group(3)))
+        elif m := re.fullmatch(r"PageTables:\s+(\d+) kB  \(kernel (\d+), vmemmap (\d+), "
+                               r"vmalloc (\d+) tables\)", line):
+            out["PageTables"] = int(m.group(1))
+            out["tables"] = tuple(int(m.group(g)) for g in (2, 3, 4))
+        elif m := re.fullmatch(r"VmallocTotal:\s+(\d+) kB", line):
+            out["VmallocTotal"] = int(m.group(1))
+        elif m := re.fullmatch(r"VmallocUsed:\s+(\d+) kB  \((\d+) pages\)", line):
+            out["VmallocUsed"], out["vmalloc_pages"] = int(m.group(1)), int(m.group(2))
         elif m := re.fullmatch(r"Node (\d+), zone\s+(\S+): present\s+(\d+)  managed\s+(\d+)"
                                r"  free\s+(\d+) pages", line):
             key = (int(m.group(1)), m.group(2))
@@ -93,7 +99,8 @@ def parse_meminfo(text):
             out["zones"][key] = tuple(int(m.group(g)) for g in (3, 4, 5))
         else:
             raise AssertionError(f"meminfo: unexpected line {line!r}:\n{text}")
-    for key in ("MemTotal", "MemFree", "RAM", "NoMap", "Reserved", "Memmap", "PageTables"):
+    for key in ("MemTotal", "MemFree", "RAM", "NoMap", "Reserved", "Memmap", "PageTables",
+                "VmallocTotal", "VmallocUsed"):
         assert key in out, f"no {key} in meminfo:\n{text}"
     return out
 

@@ -27,8 +27,8 @@ from test_buddy import (MAX_ORDER, PAGEBLOCK_ORDER, SECTION_BITS, Layout, alloc,
 
 # Every argument README.md documents, plus earlycon (accepted as Linux's).
 NAMES = ("mem", "memmap_on_memory", "vmemmap", "altmap_fallback", "memhp_default_state",
-         "pageblock_order", "memory_block_size", "vmemmap_fail_block", "fail_nth", "log_buf_len",
-         "earlycon")
+         "pageblock_order", "memory_block_size", "vmemmap_fail_block", "vmalloc_fail_block",
+         "fail_nth", "log_buf_len", "earlycon")
 CHOICES = {
     "vmemmap": ("auto", "section", "base"),
     "altmap_fallback": ("none", "basepages"),
@@ -55,6 +55,7 @@ def defaults(granule):
         "pageblock_order": pageblock_text(granule, PAGEBLOCK_ORDER[granule]),
         "memory_block_size": f"{section_mib(granule)} MiB",
         "vmemmap_fail_block": "0",
+        "vmalloc_fail_block": "0",
         "fail_nth": "0",
         "log_buf_len": "16 KiB",
         "earlycon": "pl011 (always)",
@@ -129,7 +130,7 @@ def test_params_defaults(boot, granule):
 def test_valid_arguments_together(boot, granule):
     args = {"vmemmap": "section", "altmap_fallback": "basepages", "pageblock_order": "5",
             "memory_block_size": "1G", "mem": "512M", "fail_nth": "1000000",
-            "vmemmap_fail_block": "3", "memmap_on_memory": "force",
+            "vmemmap_fail_block": "3", "vmalloc_fail_block": "2", "memmap_on_memory": "force",
             "memhp_default_state": "offline", "earlycon": None}
     cmdline = " ".join(k if v is None else f"{k}={v}" for k, v in args.items())
     con = boot(granule, "--append", cmdline)
@@ -139,7 +140,7 @@ def test_valid_arguments_together(boot, granule):
         "vmemmap": "section", "altmap_fallback": "basepages",
         "pageblock_order": pageblock_text(granule, 5), "memory_block_size": "1024 MiB",
         "mem": "512 MiB", "fail_nth": "1000000", "vmemmap_fail_block": "3",
-        "memmap_on_memory": "force", "memhp_default_state": "offline",
+        "vmalloc_fail_block": "2", "memmap_on_memory": "force", "memhp_default_state": "offline",
         "earlycon": "pl011 (always)"})
     assert con.poweroff() == 0
 
@@ -321,6 +322,7 @@ def expected_warning(granule, arg):
         "fail_nth": "a count (0 turns it off)",
         "vmemmap_fail_block": "a count (0 turns it off)",
         "log_buf_len": "a power of two from 1 to 64 KiB",
+        "vmalloc_fail_block": "a count (0 turns it off)",
     }.get(name)
     return None if why is None else f"warning: boot argument {name}={val}: expected {why}; default kept"
 
@@ -331,6 +333,7 @@ INVALID = ["pageblock_order=0", "pageblock_order=99", "pageblock_order=abc", "pa
            "memory_block_size=128G", "memory_block_size=abc",
            "mem=1K", "mem=abc", "mem=", "mem",
            "fail_nth=x", "fail_nth=-1", "vmemmap_fail_block=abc", "vmemmap_fail_block",
+           "vmalloc_fail_block=x", "vmalloc_fail_block",
            "vmemmap=foo", "vmemmap=BASE", "vmemmap=", "altmap_fallback=y",
            "memmap_on_memory=maybe", "memhp_default_state=x", "log_buf_len=3K",
            "log_buf_len=128K"]

@@ -252,6 +252,7 @@ struct page *alloc_pages_node(int nid, unsigned int order, gfp_t gfp)
 			fake_fail("fake buddy: %#lx is PG_reserved", pa + off);
 	account(FR_BUDDY, 1UL << order, table_mode, 1);
 	fake_ram.buddy_allocs++;
+	fake_ram.movable_allocs += !!(gfp & __GFP_MOVABLE);
 	return pfn_to_page(pa >> PAGE_SHIFT);
 }
 

@@ -50,6 +50,7 @@ struct fake_ram_stats {
 	unsigned long memblock_frees, buddy_frees;
 	unsigned long carved_pages;			/* fake_ram_carve() */
 	unsigned long reserved_to_buddy;		/* memblock pages freed after the handover */
+	unsigned long movable_allocs;			/* buddy calls with __GFP_MOVABLE */
 };
 extern struct fake_ram_stats fake_ram;
 
