@@ -400,6 +400,29 @@ static int check_pattern(const struct test_alloc *h)
 	return -EIO;
 }
 
+/*
+ * A movable test allocation follows its pages when offlining migrates them
+ * (the contents are copied already): the handle takes the new pfn.
+ */
+static int test_alloc_migrate(struct page *dst, struct page *src, unsigned int order)
+{
+	for (int i = 0; i < NR_HANDLES; i++) {
+		struct test_alloc *h = &handles[i];
+
+		if (!h->id || h->pfn != page_to_pfn(src) || h->order != order)
+			continue;
+		printk("id %lu: moved from pfn %#lx to pfn %#lx\n", h->id, h->pfn, page_to_pfn(dst));
+		h->pfn = page_to_pfn(dst);
+		h->nid = page_to_nid(dst);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static const struct movable_operations test_alloc_mops = {
+	.migrate_page = test_alloc_migrate,
+};
+
 static struct test_alloc *free_handle(void)
 {
 	for (int i = 0; i < NR_HANDLES; i++)
@@ -496,6 +519,8 @@ static int cmd_alloc(int argc, char **argv)
 		h->nid = page_to_nid(page);
 		h->seed = mix64(h->id ^ 0x5eed5eed5eed5eedULL);
 		page->index = h->id;
+		if (a.gfp & __GFP_MOVABLE)
+			__SetPageMovable(page, &test_alloc_mops);
 		fill_pattern(h);
 		printk("id %lu: pfn %#lx, order %u, node %d, zone %s, %s pageblock, seed %#llx\n",
 		       h->id, h->pfn, h->order, h->nid, zone_names[page_zonenum(page)],

@@ -20,6 +20,7 @@
 #include <lib/stackprotector.h>
 #include <mm/fixmap.h>
 #include <mm/memblock.h>
+#include <mm/memory.h>
 #include <mm/mmu.h>
 #include <mm/page_alloc.h>
 #include <mm/sparse.h>
@@ -78,6 +79,11 @@ static void setup_memblock(void)
 	for (int i = 0; i < dt.nr_mem; i++)
 		if (memblock_add_node(dt.mem[i].base, dt.mem[i].size, dt.mem[i].nid))
 			panic("memblock: too many memory regions");
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		if ((hold_nodes & (1UL << nid)) && memblock_hold_node(nid))
+			panic("memblock: cannot hold node %d back", nid);
+	if (!memblock.memory.cnt)
+		panic("memblock: hold_node= held back all memory");
 	if (mem_limit && memblock_mem_limit_remove_map(mem_limit))
 		panic("memblock: cannot apply mem=");
 	reserve_or_panic(boot_info.image_pa, _end - _head, "kernel");
@@ -139,6 +145,7 @@ void start_kernel(void)
 	free_area_init();		/* nodes and zones */
 	memblock_free_all();		/* free memory to the buddy allocator */
 	after_bootmem = true;
+	memory_dev_init();		/* memory blocks of the boot memory */
 	vmalloc_init();			/* the vmalloc area, empty */
 	setup_devices();		/* console, GIC, timer, PSCI */
 	arch_local_irq_enable();

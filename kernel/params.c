@@ -2,7 +2,8 @@
 /*
  * Boot arguments (DESIGN §3). Each one has a parser that validates and sets
  * its variable, and a printer for the `params` command. They are read once,
- * before memblock and the memmap are set up.
+ * before memblock and the memmap are set up; the hotplug settings and the
+ * fault injection can also be changed later with the `set` command.
  */
 #include <arch/sparsemem.h>
 #include <kernel/params.h>
@@ -12,17 +13,15 @@
 #include <lib/parse.h>
 #include <lib/printf.h>
 #include <mm/fault_inject.h>
+#include <mm/memmap_on_memory.h>
+#include <mm/memory_hotplug.h>
 #include <mm/mmzone.h>
 #include <mm/sparse.h>
 #include <mm/vmemmap.h>
 #include <string.h>
 
 u64 mem_limit;
-enum memmap_on_memory_mode memmap_on_memory = MEMMAP_ON_MEMORY_OFF;
-enum memhp_state memhp_default_state = MEMHP_ONLINE;
-
-static const char *const mom_names[] = { "off", "on", "force" };
-static const char *const memhp_names[] = { "online", "offline" };
+unsigned long hold_nodes;
 static unsigned long fail_block_every, fail_nth_value;
 
 struct boot_param {
@@ -30,7 +29,9 @@ struct boot_param {
 	/* Return 0, or -EINVAL after writing the reason into @why. */
 	int (*set)(const char *val, char *why, size_t len);
 	void (*show)(char *buf, size_t len);
-	bool given;
+	bool runtime;		/* `set` may change it after boot */
+	bool given;		/* the command line gave it */
+	bool changed;		/* `set` changed it */
 };
 
 /* @val as one of @names; its index in *out. */
@@ -86,8 +87,50 @@ static void show_##fn(char *buf, size_t len)					\
 	snprintf(buf, len, "%s", names[var]);					\
 }
 
-CHOICE_PARAM(mom, memmap_on_memory, mom_names)
-CHOICE_PARAM(memhp, memhp_default_state, memhp_names)
+CHOICE_PARAM(mom, memmap_on_memory, memmap_on_memory_names)
+CHOICE_PARAM(mom_check, memmap_on_memory_check, memmap_on_memory_check_names)
+CHOICE_PARAM(memhp, memhp_default_state, memhp_state_names)
+
+/* hold_node=N[,N...]: every DT bank of those nodes is held back for hotplug. */
+static int set_hold_node(const char *val, char *why, size_t len)
+{
+	unsigned long nodes = 0;
+	char buf[64], *tok = buf;
+
+	if (strlcpy(buf, val, sizeof(buf)) >= sizeof(buf))
+		goto bad;
+	for (;;) {
+		char *comma = strchr(tok, ',');
+		unsigned long long n;
+
+		if (comma)
+			*comma = 0;
+		if (kstrtoull(tok, 0, &n) || n >= MAX_NUMNODES)
+			goto bad;
+		nodes |= 1UL << n;
+		if (!comma)
+			break;
+		tok = comma + 1;
+	}
+	hold_nodes = nodes;
+	return 0;
+bad:
+	snprintf(why, len, "node numbers below %d, separated by commas", MAX_NUMNODES);
+	return -EINVAL;
+}
+
+static void show_hold_node(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (!hold_nodes) {
+		snprintf(buf, len, "none");
+		return;
+	}
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		if (hold_nodes & (1UL << n))
+			used += scnprintf(buf + used, len - used, "%s%d", used ? "," : "", n);
+}
 CHOICE_PARAM(vmemmap, vmemmap_mode, vmemmap_mode_names)
 CHOICE_PARAM(altmap, altmap_fallback, altmap_fallback_names)
 
@@ -217,16 +260,20 @@ static void show_earlycon(char *buf, size_t len)
 
 static struct boot_param params[] = {
 	{ .name = "mem", .set = set_mem, .show = show_mem },
-	{ .name = "memmap_on_memory", .set = set_mom, .show = show_mom },
+	{ .name = "hold_node", .set = set_hold_node, .show = show_hold_node },
+	{ .name = "memmap_on_memory", .set = set_mom, .show = show_mom, .runtime = true },
+	{ .name = "memmap_on_memory_check", .set = set_mom_check, .show = show_mom_check,
+	  .runtime = true },
 	{ .name = "vmemmap", .set = set_vmemmap, .show = show_vmemmap },
-	{ .name = "altmap_fallback", .set = set_altmap, .show = show_altmap },
-	{ .name = "memhp_default_state", .set = set_memhp, .show = show_memhp },
+	{ .name = "altmap_fallback", .set = set_altmap, .show = show_altmap, .runtime = true },
+	{ .name = "memhp_default_state", .set = set_memhp, .show = show_memhp, .runtime = true },
 	{ .name = "pageblock_order", .set = set_pageblock_order, .show = show_pageblock_order },
 	{ .name = "memory_block_size", .set = set_memory_block_size, .show = show_memory_block_size },
-	{ .name = "vmemmap_fail_block", .set = set_fail_block, .show = show_fail_block },
+	{ .name = "vmemmap_fail_block", .set = set_fail_block, .show = show_fail_block,
+	  .runtime = true },
 	{ .name = "vmalloc_fail_block", .set = set_vmalloc_fail_block,
-	  .show = show_vmalloc_fail_block },
-	{ .name = "fail_nth", .set = set_fail_nth, .show = show_fail_nth },
+	  .show = show_vmalloc_fail_block, .runtime = true },
+	{ .name = "fail_nth", .set = set_fail_nth, .show = show_fail_nth, .runtime = true },
 	{ .name = "log_buf_len", .set = set_log_buf_len, .show = show_log_buf_len },
 	{ .name = "earlycon", .set = set_earlycon, .show = show_earlycon },
 };
@@ -274,8 +321,8 @@ void print_boot_params(void)
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(params); i++) {
 		params[i].show(value, sizeof(value));
-		printk("  %-20s %-24s %s\n", params[i].name, value,
-		       params[i].given ? "(bootargs)" : "(default)");
+		printk("  %-22s %-24s %s\n", params[i].name, value,
+		       params[i].changed ? "(set)" : params[i].given ? "(bootargs)" : "(default)");
 	}
 }
 
@@ -287,3 +334,31 @@ static int cmd_params(int argc, char **argv)
 	return 0;
 }
 SHELL_CMD(params, cmd_params, "", "boot arguments hotmm knows, with their values");
+
+static int cmd_set(int argc, char **argv)
+{
+	char why[96] = "";
+
+	if (argc != 3)
+		return shell_usage(argv[0]);
+	for (unsigned int i = 0; i < ARRAY_SIZE(params); i++) {
+		struct boot_param *p = &params[i];
+
+		if (strcmp(argv[1], p->name))
+			continue;
+		if (!p->runtime) {
+			printk("error: %s is set at boot only (--append %s=...)\n", p->name, p->name);
+			return -EPERM;
+		}
+		if (p->set(argv[2], why, sizeof(why))) {
+			printk("error: %s %s: expected %s\n", p->name, argv[2], why);
+			return -EINVAL;
+		}
+		p->changed = true;
+		return 0;
+	}
+	printk("error: no setting named '%s' (params lists them)\n", argv[1]);
+	return -ENOENT;
+}
+SHELL_CMD(set, cmd_set, "NAME VALUE",
+	  "change a run-time setting: memmap_on_memory, memhp_default_state, fault injection, ...");

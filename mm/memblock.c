@@ -287,6 +287,83 @@ int memblock_mem_limit_remove_map(u64 limit)
 	return 0;
 }
 
+/* Whether any region of @type intersects [base, base + size). */
+static bool intersects(const struct memblock_type *type, phys_addr_t base, u64 size)
+{
+	for (int i = 0; i < type->cnt; i++) {
+		const struct memblock_region *r = &type->regions[i];
+
+		if (r->base < base + size && base < r->base + r->size)
+			return true;
+	}
+	return false;
+}
+
+int memblock_remove(phys_addr_t base, u64 size)
+{
+	if (!range_ok(base, size))
+		return -EINVAL;
+	return remove_range(&memblock.memory, base, size);
+}
+
+int memblock_hold(phys_addr_t base, u64 size, int nid)
+{
+	struct memblock_region r = { .base = base, .size = size, .nid = nid };
+
+	if (!range_ok(base, size) || nid < NUMA_NO_NODE || nid >= MAX_NUMNODES)
+		return -EINVAL;
+	if (intersects(&memblock.memory, base, size) || intersects(&memblock.held, base, size))
+		return -EEXIST;
+	return add_gaps(&memblock.held, &r);
+}
+
+int memblock_unhold(phys_addr_t base, u64 size)
+{
+	if (!range_ok(base, size))
+		return -EINVAL;
+	return remove_range(&memblock.held, base, size);
+}
+
+int memblock_held_nid(phys_addr_t base, u64 size)
+{
+	phys_addr_t pos = base;
+	int nid = NUMA_NO_NODE - 1;
+
+	if (!range_ok(base, size))
+		return -EINVAL;
+	for_each_held_region(r) {
+		if (r->base + r->size <= pos)
+			continue;
+		if (r->base > pos)
+			return -ENOENT;		/* a gap */
+		if (nid != NUMA_NO_NODE - 1 && memblock_region_nid(r) != nid)
+			return -EINVAL;
+		nid = memblock_region_nid(r);
+		pos = r->base + r->size;
+		if (pos >= base + size)
+			return nid;
+	}
+	return -ENOENT;
+}
+
+int memblock_hold_node(int nid)
+{
+	for (int i = 0; i < memblock.memory.cnt;) {
+		struct memblock_region r = memblock.memory.regions[i];
+		int ret;
+
+		if (memblock_region_nid(&r) != nid) {
+			i++;
+			continue;
+		}
+		r.flags = 0;
+		ret = add_gaps(&memblock.held, &r) ?: remove_range(&memblock.memory, r.base, r.size);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 u64 memblock_phys_mem_size(void)
 {
 	u64 total = 0;

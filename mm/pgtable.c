@@ -22,6 +22,7 @@
 #include <kernel/panic.h>
 #include <lib/kernel.h>
 #include <mm/fixmap.h>
+#include <mm/pfn.h>
 #include <mm/pgtable.h>
 #include <mm/sparse.h>
 
@@ -159,6 +160,32 @@ void pgtable_origins_settle(void)
 		/* The hole may pull a later entry into slot i: look at it again. */
 		origin_remove_slot(i);
 	}
+}
+
+int pgtable_origins_unsettle(unsigned long start_pfn, unsigned long end_pfn)
+{
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++) {
+		struct page *page;
+		unsigned long i;
+
+		if (!pfn_valid(pfn)) {
+			pfn = ALIGN(pfn + 1, PAGES_PER_SUBSECTION) - 1;
+			continue;
+		}
+		page = pfn_to_page(pfn);
+		if (!PagePgtable(page))
+			continue;
+		if (nr_origins == ORIGIN_SLOTS - 1)
+			return -ENOSPC;
+		for (i = origin_hash(PFN_PHYS(pfn)); origins[i].pa; i = (i + 1) & (ORIGIN_SLOTS - 1))
+			;
+		origins[i].pa = PFN_PHYS(pfn);
+		origins[i].alloc = (struct pgtable_alloc *)page->owner;
+		nr_origins++;
+		ClearPagePgtable(page);
+		page->owner = 0;
+	}
+	return 0;
 }
 
 unsigned long pgtable_origins_pending(void)
@@ -688,4 +715,67 @@ static void leaves_level(phys_addr_t table, int level, u64 va, u64 last,
 void pgtable_for_each_leaf(struct pgtable *pt, u64 va, u64 last, pgtable_leaf_fn fn, void *arg)
 {
 	leaves_level(pt->root, PGTABLE_START_LEVEL, va, last, fn, arg);
+}
+
+int pgtable_move_table(struct pgtable *pt, u64 va, int level, struct pgtable_alloc *alloc)
+{
+	phys_addr_t table = pt->root, old, new;
+	pte_t *ptep, *src, desc;
+
+	if (level <= PGTABLE_START_LEVEL || level > PGTABLE_LAST_LEVEL)
+		return -EINVAL;
+	for (int l = PGTABLE_START_LEVEL; l < level - 1; l++) {
+		pte_t pte = *entry_ptr(table, l, va);
+
+		if (arch_pte_type(pte, l) != PTE_TABLE)
+			return -ENOENT;
+		table = arch_pte_addr(pte, l);
+	}
+	ptep = entry_ptr(table, level - 1, va);
+	if (arch_pte_type(*ptep, level - 1) != PTE_TABLE)
+		return -ENOENT;
+	old = arch_pte_addr(*ptep, level - 1);
+	new = new_table(alloc, level, va);
+	if (!new)
+		return -ENOMEM;
+	/* Copy through the scratch slot while the level's slot shows the new table. */
+	src = fixmap_set(FIX_SCRATCH, old, PAGE_KERNEL);
+	for (unsigned long i = 0; i < level_entries(level); i++)
+		arch_set_pte(&table_va(new, level)[i], src[i]);
+	fixmap_clear(FIX_SCRATCH);
+	arch_dsb_ishst();
+	/* The same mappings through another table: break-before-make of the table entry. */
+	desc = arch_pte_mktable(new, level - 1);
+	bbm_replace(entry_ptr(table, level - 1, va), &desc, 1,
+		    ALIGN_DOWN(va, level_size(level - 1)), level - 1);
+	/* Unlinked now: empty it, so nothing points anywhere from a free page. */
+	for (unsigned long i = 0; i < level_entries(level); i++)
+		arch_set_pte(&table_va(old, level)[i], 0);
+	free_table(old, level);
+	return 0;
+}
+
+static void tables_level(phys_addr_t table, int level, u64 va, u64 last,
+			 pgtable_table_fn fn, void *arg)
+{
+	for (;;) {
+		u64 chunk_last = min(entry_last(va, level), last);
+		pte_t pte = *entry_ptr(table, level, va);
+
+		if (arch_pte_type(pte, level) == PTE_TABLE) {
+			phys_addr_t child = arch_pte_addr(pte, level);
+
+			fn(arg, va & ~(level_size(level) - 1), level + 1, child);
+			if (level + 1 < PGTABLE_LAST_LEVEL)
+				tables_level(child, level + 1, va, chunk_last, fn, arg);
+		}
+		if (chunk_last == last)
+			return;
+		va = chunk_last + 1;
+	}
+}
+
+void pgtable_for_each_table(struct pgtable *pt, u64 va, u64 last, pgtable_table_fn fn, void *arg)
+{
+	tables_level(pt->root, PGTABLE_START_LEVEL, va, last, fn, arg);
 }

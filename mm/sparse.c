@@ -185,7 +185,7 @@ static int section_add_check(int nid, unsigned long start_pfn, unsigned long nr_
 }
 
 int sparse_add_section(int nid, unsigned long start_pfn, unsigned long nr_pages,
-		       struct vmem_altmap *altmap)
+		       struct vmem_altmap *altmap, struct pgtable_alloc *tables)
 {
 	struct mem_section *ms = __pfn_to_section(start_pfn);
 	unsigned long end_pfn = start_pfn + nr_pages;
@@ -195,7 +195,8 @@ int sparse_add_section(int nid, unsigned long start_pfn, unsigned long nr_pages,
 		return ret;
 	/* An early section's memmap covers its holes already (Linux's section_activate()). */
 	if (!early_section(ms)) {
-		ret = vmemmap_populate(memmap_va(start_pfn), memmap_va(end_pfn), nid, altmap);
+		ret = vmemmap_populate_tables(memmap_va(start_pfn), memmap_va(end_pfn), nid, altmap,
+					      tables ? tables : &vmemmap_pgtable_alloc);
 		if (ret)
 			return ret;
 	}

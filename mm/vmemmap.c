@@ -165,6 +165,7 @@ static bool range_unmapped(u64 start, u64 end)
 struct populate_ctx {
 	int node;
 	struct vmem_altmap *altmap;
+	struct pgtable_alloc *tables;
 	unsigned int nr_runs;
 	u64 run_start[POPULATE_RUNS], run_end[POPULATE_RUNS];
 };
@@ -216,6 +217,7 @@ static u64 entry_next(u64 leaf, u64 size, u64 end)
 	return leaf + (size - 1) >= end - 1 ? end : leaf + size;
 }
 
+/* Unmap a whole leaf (no split: no table needed) and give its backing back. */
 static void unmap_leaf(u64 leaf, u64 size, phys_addr_t pa, struct vmem_altmap *altmap)
 {
 	BUG_ON(pgtable_unmap(&swapper_pg, leaf, size, &vmemmap_pgtable_alloc));
@@ -245,8 +247,7 @@ static void populate_undo(struct populate_ctx *c)
 static int map_backing(struct populate_ctx *c, u64 va, phys_addr_t pa, u64 size,
 		       unsigned int flags)
 {
-	int ret = pgtable_map(&swapper_pg, va, pa, size, PAGE_KERNEL, flags,
-			      &vmemmap_pgtable_alloc);
+	int ret = pgtable_map(&swapper_pg, va, pa, size, PAGE_KERNEL, flags, c->tables);
 
 	if (ret) {
 		vmemmap_free_backing(pa, size, c->altmap);
@@ -321,7 +322,8 @@ static int populate_chunk(struct populate_ctx *c, u64 start, u64 end)
 int vmemmap_populate_basepages(unsigned long start, unsigned long end, int node,
 			       struct vmem_altmap *altmap)
 {
-	struct populate_ctx c = { .node = node, .altmap = altmap };
+	struct populate_ctx c = { .node = node, .altmap = altmap,
+				  .tables = &vmemmap_pgtable_alloc };
 	int ret = populate_basepages(&c, ALIGN_DOWN(start, PAGE_SIZE), ALIGN(end, PAGE_SIZE));
 
 	if (ret)
@@ -332,7 +334,13 @@ int vmemmap_populate_basepages(unsigned long start, unsigned long end, int node,
 int vmemmap_populate(unsigned long start, unsigned long end, int node,
 		     struct vmem_altmap *altmap)
 {
-	struct populate_ctx c = { .node = node, .altmap = altmap };
+	return vmemmap_populate_tables(start, end, node, altmap, &vmemmap_pgtable_alloc);
+}
+
+int vmemmap_populate_tables(unsigned long start, unsigned long end, int node,
+			    struct vmem_altmap *altmap, struct pgtable_alloc *tables)
+{
+	struct populate_ctx c = { .node = node, .altmap = altmap, .tables = tables };
 	u64 block = block_size(), next;
 
 	start = ALIGN_DOWN(start, PAGE_SIZE);

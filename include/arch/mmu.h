@@ -12,4 +12,10 @@
  */
 void arch_switch_kernel_tables(phys_addr_t root);
 
+/*
+ * The physical address size the kernel's tables use: TCR_EL1.IPS, that is
+ * min(ID_AA64MMFR0_EL1.PARange, 48 bits). Memory above it cannot be mapped.
+ */
+unsigned int arch_phys_addr_bits(void);
+
 #endif

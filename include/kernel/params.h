@@ -9,12 +9,8 @@
 
 #include <lib/types.h>
 
-enum memmap_on_memory_mode { MEMMAP_ON_MEMORY_OFF, MEMMAP_ON_MEMORY_ON, MEMMAP_ON_MEMORY_FORCE };
-enum memhp_state { MEMHP_ONLINE, MEMHP_OFFLINE };
-
 extern u64 mem_limit;				/* mem=, 0: no limit */
-extern enum memmap_on_memory_mode memmap_on_memory;
-extern enum memhp_state memhp_default_state;
+extern unsigned long hold_nodes;		/* hold_node=: a bit per node */
 
 /* Parse @cmdline (not modified); print what was set, warn about the rest. */
 void parse_boot_params(const char *cmdline);

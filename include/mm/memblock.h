@@ -77,6 +77,21 @@ bool memblock_is_memory(phys_addr_t pa);
 int memblock_mem_limit_remove_map(u64 limit);
 /* Give back an allocation (or part of a reservation). */
 int memblock_phys_free(phys_addr_t base, u64 size);
+/* Take [base, base + size) out of the memory list (hot-remove). */
+int memblock_remove(phys_addr_t base, u64 size);
+/*
+ * The held list: RAM that exists but the kernel does not use, with its node.
+ * memblock_hold() adds a range (a DIMM its driver found): -EEXIST when it
+ * touches memory or held RAM. memblock_unhold() takes it out again.
+ * memblock_held_nid() is the node of [base, base + size) when held RAM
+ * covers all of it on one node; -ENOENT when not all of it is held,
+ * -EINVAL when it spans nodes. memblock_hold_node() holds every memory
+ * region of node @nid (the boot argument hold_node=).
+ */
+int memblock_hold(phys_addr_t base, u64 size, int nid);
+int memblock_unhold(phys_addr_t base, u64 size);
+int memblock_held_nid(phys_addr_t base, u64 size);
+int memblock_hold_node(int nid);
 u64 memblock_phys_mem_size(void);
 phys_addr_t memblock_start_of_DRAM(void);
 phys_addr_t memblock_end_of_DRAM(void);

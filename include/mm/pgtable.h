@@ -90,6 +90,30 @@ struct pgtable_alloc *pgtable_origin(phys_addr_t table);
 void pgtable_origins_settle(void);
 /* Origin records still waiting for a struct page (boot: 0 once settled). */
 unsigned long pgtable_origins_pending(void);
+/*
+ * pgtable_origins_unsettle() - move the origin records of the table pages
+ * in [start_pfn, end_pfn) out of their struct pages, before that memmap goes
+ * away while the tables may still be freed (hot-remove).
+ * Return: 0, or -ENOSPC (the table of waiting records is full).
+ */
+int pgtable_origins_unsettle(unsigned long start_pfn, unsigned long end_pfn);
+
+/*
+ * pgtable_move_table() - give the live table of @level on @va's walk a new
+ * page from @alloc: copy its entries, switch the entry above it with
+ * break-before-make, free the old page to where it came from. The mappings
+ * do not change. Return: 0, -ENOENT (no table there), -EINVAL (@level has
+ * no table above it), -ENOMEM.
+ */
+int pgtable_move_table(struct pgtable *pt, u64 va, int level, struct pgtable_alloc *alloc);
+
+/*
+ * pgtable_for_each_table() - call @fn for every table below the root whose
+ * span meets [va, last], parents before children: @va is where the span
+ * starts, @level the table's level.
+ */
+typedef void (*pgtable_table_fn)(void *arg, u64 va, int level, phys_addr_t table);
+void pgtable_for_each_table(struct pgtable *pt, u64 va, u64 last, pgtable_table_fn fn, void *arg);
 
 /*
  * pgtable_for_each_leaf() - call @fn for every leaf and every empty entry

@@ -15,6 +15,8 @@
 #include <lib/bitmap.h>
 #include <mm/mm_types.h>
 
+struct pgtable_alloc;
+
 #define PFN_SECTION_SHIFT	(SECTION_SIZE_BITS - PAGE_SHIFT)
 #define PAGES_PER_SECTION	(1UL << PFN_SECTION_SHIFT)
 #define PAGE_SECTION_MASK	(~(PAGES_PER_SECTION - 1))
@@ -139,15 +141,16 @@ void sparse_init(void);
 /*
  * sparse_add_section() - [start_pfn, +nr_pages), whole subsections of one
  * section, gets a memmap on node @nid (from @altmap when given; nothing is
- * mapped for a hole of a boot section, whose memmap exists) and its struct
- * pages are initialised PG_reserved | PG_offline, on @nid, ZONE_NORMAL.
+ * mapped for a hole of a boot section, whose memmap exists; its tables from
+ * @tables, or the vmemmap's own allocator when NULL) and its struct pages
+ * are initialised PG_reserved | PG_offline, on @nid, ZONE_NORMAL.
  * Return: 0; -EEXIST (a subsection holds memory already); -EINVAL (not
  * whole subsections of one section, another node or altmap than the
  * section's, or a pageblock whose first pfn would have no struct page);
  * -ENOMEM (the memmap could not be mapped; nothing changed).
  */
 int sparse_add_section(int nid, unsigned long start_pfn, unsigned long nr_pages,
-		       struct vmem_altmap *altmap);
+		       struct vmem_altmap *altmap, struct pgtable_alloc *tables);
 /*
  * sparse_remove_section() - the reverse: the subsections lose their memory,
  * and the vmemmap pages no remaining subsection uses are unmapped and given

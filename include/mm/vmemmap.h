@@ -49,6 +49,9 @@ extern const char *const altmap_fallback_names[2];
  */
 int vmemmap_populate(unsigned long start, unsigned long end, int node,
 		     struct vmem_altmap *altmap);
+/* The same, with its page tables from @tables (hot-add's: some from the added range). */
+int vmemmap_populate_tables(unsigned long start, unsigned long end, int node,
+			    struct vmem_altmap *altmap, struct pgtable_alloc *tables);
 /* Base pages only, from @altmap when given (seed 001). Same return. */
 int vmemmap_populate_basepages(unsigned long start, unsigned long end, int node,
 			       struct vmem_altmap *altmap);

@@ -57,8 +57,8 @@ SELFTEST(sparse_subsections_add_remove)
 
 	ST_EXPECT(!present_section_nr(nr));
 	for (int order = 0; order < 2; order++) {
-		ST_EXPECT_EQ(sparse_add_section(0, a, n, NULL), 0);
-		ST_EXPECT_EQ(sparse_add_section(0, b, n, NULL), 0);
+		ST_EXPECT_EQ(sparse_add_section(0, a, n, NULL, NULL), 0);
+		ST_EXPECT_EQ(sparse_add_section(0, b, n, NULL, NULL), 0);
 		ST_EXPECT(!pfn_valid(b + n) && !pfn_valid(a - 1));
 		ret = check_added(a, b + n, 0);
 		if (ret)
@@ -66,9 +66,9 @@ SELFTEST(sparse_subsections_add_remove)
 		/* what the two took: their memmap pages and the tables to map them */
 		ST_EXPECT(nr_free_pages() < free0);
 		ST_EXPECT_EQ(sparse_add_section(0, a + PAGES_PER_SUBSECTION, PAGES_PER_SUBSECTION,
-						NULL), -EEXIST);
-		ST_EXPECT_EQ(sparse_add_section(1, b + n, PAGES_PER_SUBSECTION, NULL), -EINVAL);
-		ST_EXPECT_EQ(sparse_add_section(0, a + 1, PAGES_PER_SUBSECTION, NULL), -EINVAL);
+						NULL, NULL), -EEXIST);
+		ST_EXPECT_EQ(sparse_add_section(1, b + n, PAGES_PER_SUBSECTION, NULL, NULL), -EINVAL);
+		ST_EXPECT_EQ(sparse_add_section(0, a + 1, PAGES_PER_SUBSECTION, NULL, NULL), -EINVAL);
 		ST_EXPECT_EQ(sparse_remove_section(b + n, PAGES_PER_SUBSECTION), -EINVAL);
 		if (order == 0) {
 			/* the first range holds pageblock a's flags while b uses them */
@@ -125,11 +125,11 @@ SELFTEST(sparse_add_into_boot_hole)
 		n = PAGES_PER_SUBSECTION;
 		ST_EXPECT(pfn_valid(hole) && !pfn_to_online_page(hole));
 		ST_EXPECT(!memblock_is_memory(PFN_PHYS(hole)));
-		ST_EXPECT_EQ(sparse_add_section(ms->nid, hole, n, NULL), 0);
+		ST_EXPECT_EQ(sparse_add_section(ms->nid, hole, n, NULL, NULL), 0);
 		ST_EXPECT(test_bit(subsection_index(hole), ms->subsection_map));
 		ST_EXPECT(PageOffline(pfn_to_page(hole)));
 		ST_EXPECT_EQ(nr_free_pages(), free0);		/* no memmap was needed */
-		ST_EXPECT_EQ(sparse_add_section(ms->nid, hole, n, NULL), -EEXIST);
+		ST_EXPECT_EQ(sparse_add_section(ms->nid, hole, n, NULL, NULL), -EEXIST);
 		ST_EXPECT_EQ(sparse_remove_section(hole, n), 0);
 		ST_EXPECT(!test_bit(subsection_index(hole), ms->subsection_map));
 		ST_EXPECT(pfn_valid(hole));			/* still the boot memmap */

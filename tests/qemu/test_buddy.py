@@ -544,7 +544,7 @@ LIST_RE = re.compile(r"id (\d+): pfn (0x[0-9a-f]+), order (\d+), node (\d+), see
 
 
 def alloc(con, args, want=None, error=None):
-    """Run `alloc args`; return [(id, pfn, order, node, zone, mt, seed)].
+    """Run `alloc args`; return [(id, pfn, order, node, zone, mt, seed, movable)].
 
     want: how many allocations must succeed (default: all COUNT); error: the
     one error line that must end the output (default: none)."""
@@ -558,7 +558,7 @@ def alloc(con, args, want=None, error=None):
         m = ALLOC_RE.fullmatch(line)
         assert m, f"alloc {args}: unexpected line {line!r}\n{out}"
         got.append((int(m.group(1)), int(m.group(2), 16), int(m.group(3)), int(m.group(4)),
-                    m.group(5), m.group(6), int(m.group(7), 16)))
+                    m.group(5), m.group(6), int(m.group(7), 16), "--movable" in args.split()))
     words = [w for w in args.split() if not w.startswith("--")]
     if "--node" in args.split():
         words = words[1:]
@@ -602,9 +602,11 @@ def check_allocated(con, granule, lay, allocs, nid=None):
         pages = set(range(first, first + n))
         assert not taken & pages, f"id {a_id}: pfn {first:#x}+{n} overlaps another allocation"
         taken |= pages
-    for a_id, first, order, node, *_ in allocs[:8]:
+    for a_id, first, order, node, *rest in allocs[:8]:
         p = pfn(con, granule, first)
-        assert p["flags"] == set() and p["free"] is None, p["text"]
+        # A movable test allocation says how to migrate it (__SetPageMovable).
+        want = {"movable"} if rest[-1] else set()
+        assert p["flags"] == want and p["free"] is None, p["text"]
         assert (p["refcount"], p["index"], p["node"]) == (1, a_id, node), p["text"]
         if order:
             t = pfn(con, granule, first + (1 << order) - 1)

@@ -3,7 +3,7 @@
 # valid (sub)sections, initialised by the real memmap_init_range(), __va() into a sparse
 # host mapping when a test asks for data.
 UNIT_TESTS += page_alloc
-page_alloc-srcs := mm/page_alloc.c mm/page_isolation.c mm/mm_init.c mm/memory_hotplug.c \
+page_alloc-srcs := mm/page_alloc.c mm/page_isolation.c mm/mm_init.c \
 	mm/memblock.c mm/fault_inject.c \
 	tests/unit/fake/fake_sparse.c tests/unit/fake/stubs.c
 
