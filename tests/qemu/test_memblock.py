@@ -10,7 +10,8 @@ the kernel image, the DTB, the page tables and the DT's own reservations.
             -kernel Image: x0 (0x48000000 for 1G and up, 0x44000000 for
             128M), the header totalsize (rounded up to 8 by the kernel);
             ELF and firmware: 0x40000000, 1 MiB;
-  "pgtable" one or more page-aligned runs inside RAM, a few pages in all;
+  "pgtable" page-aligned runs inside RAM: exactly the tables boot made from
+            memblock, counted from `ptdump`'s leaves;
   "memmap" the boot memmap, exactly 64 bytes per page of each present section;
   "pageblock flags" one byte per pageblock;
   /memreserve/ entries as "memreserve", /reserved-memory children by node name.
@@ -24,11 +25,16 @@ import pytest
 
 import dtutil
 from dtutil import GiB, MiB, RAM_BASE, KERNEL_PA
+from ptdump_parse import parse_ptdump, table_pages, table_spans
 
-MAX_PGTABLE_PAGES = 16  # "small": the final tables take a handful of pages (7 to 9 today)
+def check_pgtables(con, granule, reserved, banks):
+    """The "pgtable" reservations: page-aligned runs in RAM, exactly the boot's tables.
 
-
-def check_pgtables(granule, reserved, banks):
+    Every table allocated before memblock handed memory over came from memblock:
+    all the tables ptdump's leaves need (ptdump_parse.table_pages()), less the
+    fixmap's last level (linked from the image) and the I/O area's last level
+    (ioremap() runs after the hand-over, from the buddy allocator).
+    """
     page = dtutil.page_bytes(granule)
     pts = [r for r in reserved if r[2] == "pgtable"]
     assert pts, "no pgtable reservation"
@@ -37,7 +43,12 @@ def check_pgtables(granule, reserved, banks):
         assert any(b <= base and base + size <= b + s for b, s, _ in banks), (
             f"pgtable {base:#x}+{size:#x} outside RAM")
     total = sum(s for _, s, _ in pts)
-    assert page <= total <= MAX_PGTABLE_PAGES * page, f"pgtable total {total:#x}"
+    sections, _ = parse_ptdump(con.cmd("ptdump"))
+    leaves = [r for rs in sections.values() for r in rs]
+    fixmap = table_spans(granule, sections["fixmap"], 3)
+    io = table_spans(granule, sections["I/O"], 3) - fixmap
+    want = table_pages(granule, leaves) - len(fixmap) - len(io)
+    assert total == want * page, f"pgtable reserved {total // page} pages, boot made {want} tables"
     return total
 
 
@@ -123,7 +134,7 @@ def test_memory_and_reserved(boot, tmp_path, granule, args):
     else:
         assert dtb[1] == dtutil.BIOS_DTB_SIZE, text
 
-    check_pgtables(granule, reserved, banks)
+    check_pgtables(con, granule, reserved, banks)
     check_memmap(granule, reserved, banks)
 
 
@@ -204,7 +215,7 @@ def test_dt_reservations_and_nomap(boot, tmp_path, granule):
         (0x70000000, 0x100000, "plain@70000000"),
     ], text
     assert dt["dtb_pa"] == 0x48000000
-    check_pgtables(granule, reserved, banks)
+    check_pgtables(con, granule, reserved, banks)
     check_memmap(granule, reserved, banks)
 
 
