@@ -3,7 +3,8 @@
 #
 #   make [PAGE_SIZE=4K|16K|64K]   build build/<granule>/hotmm.elf and hotmm.bin
 #   make run | debug | gdb        boot in QEMU (see README.md)
-#   make test                     every test, all three granules
+#   make test                     every test, all three granules (GRANULES="4K" for fewer)
+#   make soak                     the fail_nth= boot sweep over more machines
 #   make bench                    figures (boot time, ...)
 
 PAGE_SIZE ?= 4K
@@ -69,7 +70,7 @@ arch_src   := $(wildcard arch/aarch64/*.S arch/aarch64/*.c)
 other_src  := $(wildcard mm/*.c drivers/*.c kernel/*.c lib/*.c tests/kernel/*.c)
 objs := $(patsubst %,$(B)/obj/%.o,$(basename $(boot_src) $(arch_src) $(other_src)))
 
-.PHONY: all deps run debug gdb test unit qemu-test bench clean FORCE
+.PHONY: all deps run debug gdb test unit qemu-test soak bench clean FORCE
 .DELETE_ON_ERROR:
 all: $(B)/hotmm.bin $(B)/hotmm.elf
 
@@ -185,6 +186,13 @@ test: deps
 qemu-test: deps
 	@for g in $(GRANULES); do $(MAKE) --no-print-directory PAGE_SIZE=$$g all || exit 1; done
 	HOTMM_GRANULES="$(GRANULES)" $(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu $(PYTEST_ARGS)
+
+# fail_nth=N for every boot allocation on NUMA, 3 GiB, mem=, vmemmap=base and
+# firmware boots too (make test sweeps the default machine).
+soak: deps
+	@for g in $(GRANULES); do $(MAKE) --no-print-directory PAGE_SIZE=$$g all || exit 1; done
+	HOTMM_SOAK=1 HOTMM_GRANULES="$(GRANULES)" $(PYTHON) -m pytest -q -p no:cacheprovider \
+		tests/qemu/test_fail_nth.py $(PYTEST_ARGS)
 
 bench: deps
 	@for g in $(GRANULES); do $(MAKE) --no-print-directory PAGE_SIZE=$$g all || exit 1; done

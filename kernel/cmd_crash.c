@@ -29,10 +29,12 @@ static void __attribute__((noinline)) crash_undef(void)
 }
 
 /*
- * SCTLR_EL1.SA: a load through an SP that is not 16-byte aligned takes an
- * SP alignment fault. QEMU's TCG does not implement that check, so a UDF
- * follows: either way the report comes from the exception stack while the
- * kernel's SP is misaligned, and says so.
+ * SCTLR_EL1.SA: on hardware, a load through an SP that is not 16-byte
+ * aligned takes an SP alignment fault. QEMU's TCG does not implement that
+ * check: the load completes and the UDF after it raises the report. Either
+ * way the report comes from the exception stack while the kernel's SP is
+ * misaligned, and says so; that SA is set is checked by reading SCTLR_EL1
+ * (selftest arch_sctlr_el1_bits).
  */
 static void __attribute__((noinline)) crash_sp_misaligned(void)
 {

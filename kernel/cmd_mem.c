@@ -265,9 +265,17 @@ static void print_section(unsigned long pfn)
 /* What memblock says about the page at @pa (@has_page: it has a struct page). */
 static void print_memory(phys_addr_t pa, bool has_page)
 {
+	u64 last = pa + PAGE_SIZE - 1;
+
+	/* A reservation touching any byte of the page keeps all of it. */
 	for_each_reserved_region(r) {
-		if (pa >= r->base && pa - r->base < r->size) {
-			printk("  memblock: reserved by %s\n", r->name ? r->name : "(unnamed)");
+		u64 r_last = r->base + r->size - 1;
+
+		if (r->base <= last && r_last >= pa) {
+			bool part = r->base > pa || r_last < last;
+
+			printk("  memblock: reserved by %s%s\n", r->name ? r->name : "(unnamed)",
+			       part ? " (part of the page)" : "");
 			return;
 		}
 	}

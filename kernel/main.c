@@ -18,6 +18,7 @@
 #include <kernel/shell.h>
 #include <version.h>
 #include <lib/stackprotector.h>
+#include <mm/fault_inject.h>
 #include <mm/fixmap.h>
 #include <mm/memblock.h>
 #include <mm/memory.h>
@@ -132,6 +133,9 @@ static void print_banner(void)
 		psci_conduit(), arch_timer_intid(), dt.uart_irq.intid);
 	if (dt.has_bootargs)
 		pr_info("bootargs: %s\n", dt.bootargs);
+	if (fail_nth_site())
+		printk("fail_nth: an allocation at site %s failed during boot; boot went on\n",
+		       fail_nth_site());
 }
 
 void start_kernel(void)

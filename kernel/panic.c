@@ -2,6 +2,7 @@
 /* panic(): say why, then stop. Also the stack protector's failure path. */
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <mm/fault_inject.h>
 
 void halt(void)
 {
@@ -18,6 +19,9 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintk(fmt, ap);
 	va_end(ap);
+	/* After fail_nth= struck, say where: the panic may be its consequence. */
+	if (fail_nth_site())
+		printk("\nfail_nth: the failed allocation was at site %s", fail_nth_site());
 	printk("\nSystem halted.\n");
 	halt();
 }

@@ -21,18 +21,26 @@ static struct fail_site_state sites[NR_FAIL_SITES] = {
 };
 
 static unsigned long nth, all_calls;
+static const char *nth_site;	/* where fail_nth struck, once it has */
 
 bool should_fail(enum fail_site site)
 {
 	struct fail_site_state *s = &sites[site];
-	bool fail;
+	bool fail, fail_nth = nth && all_calls + 1 == nth;
 
 	s->calls++;
 	all_calls++;
-	fail = (s->every && s->calls % s->every == 0) || (nth && all_calls == nth);
+	fail = (s->every && s->calls % s->every == 0) || fail_nth;
+	if (fail_nth)
+		nth_site = s->name;
 	if (fail)
 		s->failures++;
 	return fail;
+}
+
+const char *fail_nth_site(void)
+{
+	return nth_site;
 }
 
 void fail_site_every(enum fail_site site, unsigned long every)

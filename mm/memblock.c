@@ -4,7 +4,9 @@
  *
  * Each list is a sorted array of disjoint regions. Adding a range fills only
  * the gaps the list leaves inside it, so an older entry keeps its name where
- * two overlap; neighbours equal in node, flags and name are merged.
+ * two overlap; neighbours equal in node, flags and name are merged. A change
+ * that would need more than MEMBLOCK_MAX_REGIONS regions fails with -ENOSPC
+ * and leaves the list as it was.
  */
 #include <lib/errno.h>
 #include <lib/kernel.h>
@@ -26,107 +28,97 @@ static bool same_kind(const struct memblock_region *a, const struct memblock_reg
 	return a->nid == b->nid && a->flags == b->flags && a->name == b->name;
 }
 
-static void merge_neighbours(struct memblock_type *type)
+static phys_addr_t region_end(const struct memblock_region *r)
 {
-	int i = 0;
-
-	while (i + 1 < type->cnt) {
-		struct memblock_region *r = &type->regions[i];
-
-		if (r->base + r->size == r[1].base && same_kind(r, r + 1)) {
-			r->size += r[1].size;
-			memmove(r + 1, r + 2, (type->cnt - i - 2) * sizeof(*r));
-			type->cnt--;
-		} else {
-			i++;
-		}
-	}
+	return r->base + r->size;
 }
 
-/* Put @new at its sorted place; the caller made sure it overlaps nothing. */
-static int insert_region(struct memblock_type *type, const struct memblock_region *new)
-{
-	int i = 0;
+/*
+ * Every change is built here from the old list, in address order, merging
+ * as it goes, and copied back only if the result fits. So an operation that
+ * returns -ENOSPC changes nothing, and one whose merged result fits works
+ * even on a full list. The count never goes down while a list is built, so
+ * once it passes the limit the rest is only counted.
+ */
+static struct {
+	int cnt;
+	struct memblock_region regions[MEMBLOCK_MAX_REGIONS + 1];
+} next;
 
-	if (type->cnt == MEMBLOCK_MAX_REGIONS)
+/* Append [start, stop) with @kind's node, flags and name (nothing if empty). */
+static void emit(struct memblock_region kind, phys_addr_t start, phys_addr_t stop)
+{
+	struct memblock_region *last;
+
+	if (start >= stop)
+		return;
+	if (next.cnt > MEMBLOCK_MAX_REGIONS) {
+		next.cnt++;
+		return;
+	}
+	last = next.cnt ? &next.regions[next.cnt - 1] : NULL;
+	if (last && region_end(last) == start && same_kind(last, &kind)) {
+		last->size += stop - start;
+		return;
+	}
+	kind.base = start;
+	kind.size = stop - start;
+	next.regions[next.cnt++] = kind;
+}
+
+/* Make @next the content of @type, if it fits. */
+static int commit(struct memblock_type *type)
+{
+	if (next.cnt > MEMBLOCK_MAX_REGIONS)
 		return -ENOSPC;
-	while (i < type->cnt && type->regions[i].base < new->base)
-		i++;
-	memmove(&type->regions[i + 1], &type->regions[i],
-		(type->cnt - i) * sizeof(*new));
-	type->regions[i] = *new;
-	type->cnt++;
+	memcpy(type->regions, next.regions, next.cnt * sizeof(next.regions[0]));
+	type->cnt = next.cnt;
 	return 0;
 }
 
-/* Add the parts of @tmpl's range that no region of @type covers yet. */
-static int add_gaps(struct memblock_type *type, const struct memblock_region *tmpl)
+/*
+ * Add the parts at or above @from of the @n sorted, disjoint ranges @add[]
+ * that no region of @type covers yet, each with its range's node and name
+ * and no flags: an older region keeps its node and name where they overlap.
+ */
+static int add_gaps(struct memblock_type *type, const struct memblock_region *add, int n,
+		    phys_addr_t from)
 {
-	phys_addr_t pos = tmpl->base, end = tmpl->base + tmpl->size;
-	struct memblock_region gap = *tmpl;
-	int i, ret;
+	phys_addr_t covered = 0;
+	int i = 0;
 
-	for (i = 0; i <= type->cnt && pos < end; i++) {
-		phys_addr_t next = end, skip_to = end;
+	next.cnt = 0;
+	for (int k = 0; k < n; k++) {
+		struct memblock_region kind = add[k];
+		phys_addr_t pos = max(max(kind.base, from), covered), end = region_end(&kind);
 
-		if (i < type->cnt) {
+		kind.flags = 0;
+		for (; i < type->cnt && type->regions[i].base < end; i++) {
 			const struct memblock_region *r = &type->regions[i];
 
-			if (r->base + r->size <= pos)
-				continue;
-			next = r->base < end ? r->base : end;
-			skip_to = r->base + r->size;
+			emit(kind, pos, r->base);
+			emit(*r, r->base, region_end(r));
+			covered = region_end(r);
+			pos = max(pos, covered);
 		}
-		if (next > pos) {
-			gap.base = pos;
-			gap.size = next - pos;
-			ret = insert_region(type, &gap);
-			if (ret)
-				return ret;
-			i++;	/* the gap now sits at index i */
-		}
-		pos = skip_to;
+		emit(kind, pos, end);
 	}
-	merge_neighbours(type);
-	return 0;
+	for (; i < type->cnt; i++)
+		emit(type->regions[i], type->regions[i].base, region_end(&type->regions[i]));
+	return commit(type);
 }
 
-/* Split regions of @type so that @addr is a boundary. */
-static int split_at(struct memblock_type *type, phys_addr_t addr)
+/* Take [base, end) out of @type; what remains keeps its node, flags and name. */
+static int remove_range(struct memblock_type *type, phys_addr_t base, phys_addr_t end)
 {
+	next.cnt = 0;
 	for (int i = 0; i < type->cnt; i++) {
-		struct memblock_region *r = &type->regions[i], tail;
+		const struct memblock_region *r = &type->regions[i];
 
-		if (addr <= r->base || addr >= r->base + r->size)
-			continue;
-		if (type->cnt == MEMBLOCK_MAX_REGIONS)
-			return -ENOSPC;
-		tail = *r;
-		tail.base = addr;
-		tail.size = r->base + r->size - addr;
-		r->size = addr - r->base;
-		return insert_region(type, &tail);
+		emit(*r, r->base, min(region_end(r), base));
+		emit(*r, max(r->base, end), region_end(r));
 	}
-	return 0;
-}
-
-static int remove_range(struct memblock_type *type, phys_addr_t base, u64 size)
-{
-	int ret = split_at(type, base) ?: split_at(type, base + size);
-
-	if (ret)
-		return ret;
-	for (int i = 0; i < type->cnt;) {
-		struct memblock_region *r = &type->regions[i];
-
-		if (r->base >= base && r->base + r->size <= base + size) {
-			memmove(r, r + 1, (type->cnt - i - 1) * sizeof(*r));
-			type->cnt--;
-		} else {
-			i++;
-		}
-	}
-	return 0;
+	return commit(type);
 }
 
 int memblock_add_node(phys_addr_t base, u64 size, int nid)
@@ -135,7 +127,7 @@ int memblock_add_node(phys_addr_t base, u64 size, int nid)
 
 	if (!range_ok(base, size) || nid < NUMA_NO_NODE || nid >= MAX_NUMNODES)
 		return -EINVAL;
-	return add_gaps(&memblock.memory, &r);
+	return add_gaps(&memblock.memory, &r, 1, 0);
 }
 
 int memblock_reserve(phys_addr_t base, u64 size, const char *name)
@@ -144,34 +136,34 @@ int memblock_reserve(phys_addr_t base, u64 size, const char *name)
 
 	if (!range_ok(base, size))
 		return -EINVAL;
-	return add_gaps(&memblock.reserved, &r);
+	return add_gaps(&memblock.reserved, &r, 1, 0);
 }
 
 int memblock_mark_nomap(phys_addr_t base, u64 size)
 {
 	struct memblock_type *mem = &memblock.memory;
-	int ret;
+	phys_addr_t end = base + size;
 
 	if (!range_ok(base, size))
 		return -EINVAL;
-	ret = split_at(mem, base) ?: split_at(mem, base + size);
-	if (ret)
-		return ret;
+	next.cnt = 0;
 	for (int i = 0; i < mem->cnt; i++) {
-		struct memblock_region *r = &mem->regions[i];
+		const struct memblock_region *r = &mem->regions[i];
+		struct memblock_region nomap = *r;
 
-		if (r->base >= base && r->base + r->size <= base + size)
-			r->flags |= MEMBLOCK_NOMAP;
+		nomap.flags |= MEMBLOCK_NOMAP;
+		emit(*r, r->base, min(region_end(r), base));
+		emit(nomap, max(r->base, base), min(region_end(r), end));
+		emit(*r, max(r->base, end), region_end(r));
 	}
-	merge_neighbours(mem);
-	return 0;
+	return commit(mem);
 }
 
 int memblock_phys_free(phys_addr_t base, u64 size)
 {
 	if (!range_ok(base, size))
 		return -EINVAL;
-	return remove_range(&memblock.reserved, base, size);
+	return remove_range(&memblock.reserved, base, base + size);
 }
 
 /* The highest @align-aligned start of @size bytes in [lo, hi), or 0. */
@@ -208,8 +200,8 @@ static phys_addr_t alloc_in(const struct memblock_region *m, u64 size, u64 align
 	return fit_top(m->base, hi, size, align);
 }
 
-/* Top-down over regions of node @nid (any node if @nid < 0). */
-static phys_addr_t alloc_nid(u64 size, u64 align, int nid, const char *name)
+/* The highest fit over regions of node @nid (any node if @nid < 0), or 0. */
+static phys_addr_t find_top(u64 size, u64 align, int nid)
 {
 	for (int i = memblock.memory.cnt - 1; i >= 0; i--) {
 		const struct memblock_region *m = &memblock.memory.regions[i];
@@ -218,17 +210,23 @@ static phys_addr_t alloc_nid(u64 size, u64 align, int nid, const char *name)
 		if ((m->flags & MEMBLOCK_NOMAP) || (nid >= 0 && memblock_region_nid(m) != nid))
 			continue;
 		pa = alloc_in(m, size, align);
-		if (pa && !memblock_reserve(pa, size, name))
+		if (pa)
 			return pa;
 	}
 	return 0;
+}
+
+/* Reserve the fit at @pa (0: none) under @name; 0 if the list has no room. */
+static phys_addr_t reserve_fit(phys_addr_t pa, u64 size, const char *name)
+{
+	return pa && !memblock_reserve(pa, size, name) ? pa : 0;
 }
 
 phys_addr_t memblock_phys_alloc(u64 size, u64 align, const char *name)
 {
 	if (after_bootmem || should_fail(FAIL_MEMBLOCK))
 		return 0;
-	return alloc_nid(size, align, -1, name);
+	return reserve_fit(find_top(size, align, -1), size, name);
 }
 
 phys_addr_t memblock_phys_alloc_try_nid(u64 size, u64 align, int nid, const char *name)
@@ -237,8 +235,8 @@ phys_addr_t memblock_phys_alloc_try_nid(u64 size, u64 align, int nid, const char
 
 	if (after_bootmem || should_fail(FAIL_MEMBLOCK))
 		return 0;
-	pa = alloc_nid(size, align, nid, name);
-	return pa ? pa : alloc_nid(size, align, -1, name);
+	pa = find_top(size, align, nid);
+	return reserve_fit(pa ? pa : find_top(size, align, -1), size, name);
 }
 
 int memblock_nid_of(phys_addr_t pa)
@@ -259,32 +257,21 @@ bool memblock_is_memory(phys_addr_t pa)
 
 int memblock_mem_limit_remove_map(u64 limit)
 {
-	u64 kept = 0;
+	struct memblock_type *mem = &memblock.memory;
+	phys_addr_t cut;
+	int i, ret;
 
 	if (!limit)
 		return -EINVAL;
-	for (int i = 0; i < memblock.memory.cnt;) {
-		struct memblock_region *r = &memblock.memory.regions[i];
-		struct memblock_region cut = *r;
-		int ret;
-
-		if (kept + r->size <= limit) {
-			kept += r->size;
-			i++;
-			continue;
-		}
-		cut.base = r->base + (limit - kept);
-		cut.size = r->base + r->size - cut.base;
-		cut.flags = 0;
-		ret = add_gaps(&memblock.held, &cut) ?: remove_range(&memblock.memory, cut.base, cut.size);
-		if (ret)
-			return ret;
-		kept = limit;
-		/* remove_range() dropped or shortened this region: look at index i again. */
-		if (i < memblock.memory.cnt && memblock.memory.regions[i].base < cut.base)
-			i++;
-	}
-	return 0;
+	/* Regions below the cut are kept whole; the cut falls in region i. */
+	for (i = 0; i < mem->cnt && mem->regions[i].size <= limit; i++)
+		limit -= mem->regions[i].size;
+	if (i == mem->cnt)
+		return 0;
+	cut = mem->regions[i].base + limit;
+	ret = add_gaps(&memblock.held, &mem->regions[i], mem->cnt - i, cut);
+	/* Taking the tail off cannot need more regions: no -ENOSPC after held changed. */
+	return ret ?: remove_range(mem, cut, memblock_end_of_DRAM());
 }
 
 /* Whether any region of @type intersects [base, base + size). */
@@ -303,7 +290,7 @@ int memblock_remove(phys_addr_t base, u64 size)
 {
 	if (!range_ok(base, size))
 		return -EINVAL;
-	return remove_range(&memblock.memory, base, size);
+	return remove_range(&memblock.memory, base, base + size);
 }
 
 int memblock_hold(phys_addr_t base, u64 size, int nid)
@@ -314,14 +301,14 @@ int memblock_hold(phys_addr_t base, u64 size, int nid)
 		return -EINVAL;
 	if (intersects(&memblock.memory, base, size) || intersects(&memblock.held, base, size))
 		return -EEXIST;
-	return add_gaps(&memblock.held, &r);
+	return add_gaps(&memblock.held, &r, 1, 0);
 }
 
 int memblock_unhold(phys_addr_t base, u64 size)
 {
 	if (!range_ok(base, size))
 		return -EINVAL;
-	return remove_range(&memblock.held, base, size);
+	return remove_range(&memblock.held, base, base + size);
 }
 
 int memblock_held_nid(phys_addr_t base, u64 size)
@@ -357,7 +344,8 @@ int memblock_hold_node(int nid)
 			continue;
 		}
 		r.flags = 0;
-		ret = add_gaps(&memblock.held, &r) ?: remove_range(&memblock.memory, r.base, r.size);
+		ret = add_gaps(&memblock.held, &r, 1, 0) ?:
+		      remove_range(&memblock.memory, r.base, r.base + r.size);
 		if (ret)
 			return ret;
 	}

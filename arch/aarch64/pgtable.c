@@ -41,7 +41,10 @@ enum pte_type arch_pte_type(pte_t pte, int level)
 		return PTE_INVALID;
 	if (level == PGTABLE_LAST_LEVEL)
 		return (pte & PTE_TABLE_BIT) ? PTE_PAGE : PTE_INVALID;
-	return (pte & PTE_TABLE_BIT) ? PTE_TABLE : PTE_BLOCK;
+	if (pte & PTE_TABLE_BIT)
+		return PTE_TABLE;
+	/* A block where the granule has none (4K level 0, 16K level 1) faults. */
+	return arch_block_allowed(level) ? PTE_BLOCK : PTE_INVALID;
 }
 
 phys_addr_t arch_pte_addr(pte_t pte, int level)

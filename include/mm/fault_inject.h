@@ -31,6 +31,8 @@ void fail_site_every(enum fail_site site, unsigned long every);
 unsigned long fail_site_get_every(enum fail_site site);
 /* Fail the @nth call counted over all sites, once (0: never). */
 void fail_nth_set(unsigned long nth);
+/* The site whose call fail_nth= made fail, or NULL while it has not struck. */
+const char *fail_nth_site(void);
 /* Calls and injected failures so far at @site. */
 unsigned long fail_site_calls(enum fail_site site);
 unsigned long fail_site_failures(enum fail_site site);

@@ -4,6 +4,10 @@ The model is the mapping rule of mm/pgtable.c for an unconstrained request
 (the linear map): at each VA take the largest leaf the granule allows whose
 VA and PA are aligned and which fits the rest of the bank; leaves that can
 form a contiguous run (aligned run inside the bank) get the Contiguous bit.
+
+table_pages() counts the table pages a set of leaves needs: the root, and
+at each lower level one table per entry span of the level above that holds
+a leaf at that level or below.
 """
 import re
 
@@ -83,3 +87,22 @@ def merge(leaves):
         else:
             out.append({"start": va, "end": va + sz, "level": level, "cont": cont, "entries": 1})
     return out
+
+
+START_LEVEL = {"4K": 0, "16K": 0, "64K": 1}
+
+
+def table_spans(granule, ranges, level):
+    """The spans (index at level - 1) that need a table at level for these ranges."""
+    size = level_size(granule, level - 1)
+    spans = set()
+    for r in ranges:
+        if r["level"] >= level:
+            spans.update(range(r["start"] // size, (r["end"] - 1) // size + 1))
+    return spans
+
+
+def table_pages(granule, ranges):
+    """Table pages a tree holding exactly these leaf ranges has (no empty tables)."""
+    return 1 + sum(len(table_spans(granule, ranges, level))
+                   for level in range(START_LEVEL[granule] + 1, 4))

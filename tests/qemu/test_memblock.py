@@ -10,21 +10,31 @@ the kernel image, the DTB, the page tables and the DT's own reservations.
             -kernel Image: x0 (0x48000000 for 1G and up, 0x44000000 for
             128M), the header totalsize (rounded up to 8 by the kernel);
             ELF and firmware: 0x40000000, 1 MiB;
-  "pgtable" one or more page-aligned runs inside RAM, a few pages in all;
+  "pgtable" page-aligned runs inside RAM: exactly the tables boot made from
+            memblock, counted from `ptdump`'s leaves;
   "memmap" the boot memmap, exactly 64 bytes per page of each present section
            (pageblock flags live in it: nothing else is reserved for them);
   /memreserve/ entries as "memreserve", /reserved-memory children by node name.
+- reservations that start and end inside a page (a DT written by the test):
+  every page they touch stays reserved, counted exactly from that DT in
+  meminfo; `pfn` names the reservation on its first and last page; the next
+  page is free.
 """
 
 import pytest
 
 import dtutil
 from dtutil import GiB, MiB, RAM_BASE, KERNEL_PA
+from ptdump_parse import parse_ptdump, table_pages, table_spans
 
-MAX_PGTABLE_PAGES = 16  # "small": the final tables take a handful of pages (7 to 9 today)
+def check_pgtables(con, granule, reserved, banks):
+    """The "pgtable" reservations: page-aligned runs in RAM, exactly the boot's tables.
 
-
-def check_pgtables(granule, reserved, banks):
+    Every table allocated before memblock handed memory over came from memblock:
+    all the tables ptdump's leaves need (ptdump_parse.table_pages()), less the
+    fixmap's last level (linked from the image) and the I/O area's last level
+    (ioremap() runs after the hand-over, from the buddy allocator).
+    """
     page = dtutil.page_bytes(granule)
     pts = [r for r in reserved if r[2] == "pgtable"]
     assert pts, "no pgtable reservation"
@@ -33,7 +43,12 @@ def check_pgtables(granule, reserved, banks):
         assert any(b <= base and base + size <= b + s for b, s, _ in banks), (
             f"pgtable {base:#x}+{size:#x} outside RAM")
     total = sum(s for _, s, _ in pts)
-    assert page <= total <= MAX_PGTABLE_PAGES * page, f"pgtable total {total:#x}"
+    sections, _ = parse_ptdump(con.cmd("ptdump"))
+    leaves = [r for rs in sections.values() for r in rs]
+    fixmap = table_spans(granule, sections["fixmap"], 3)
+    io = table_spans(granule, sections["I/O"], 3) - fixmap
+    want = table_pages(granule, leaves) - len(fixmap) - len(io)
+    assert total == want * page, f"pgtable reserved {total // page} pages, boot made {want} tables"
     return total
 
 
@@ -118,33 +133,31 @@ def test_memory_and_reserved(boot, tmp_path, granule, args):
     else:
         assert dtb[1] == dtutil.BIOS_DTB_SIZE, text
 
-    check_pgtables(granule, reserved, banks)
+    check_pgtables(con, granule, reserved, banks)
     check_memmap(granule, reserved, banks)
 
 
-def make_dtb_with_reservations(granule, tmp_path):
-    """QEMU's own DTB plus a /memreserve/ and a /reserved-memory node with a
-    no-map child and a plain child (dts text edited, rebuilt with dtc)."""
+def dtb_with(granule, tmp_path, memreserve, children):
+    """QEMU's own DTB (for --boot kernel) plus /memreserve/ entries [(base, size)]
+    and /reserved-memory children [(name, base, size, nomap)]: the dts text is
+    edited and rebuilt with dtc. Returns the new DTB's path."""
     blob = dtutil.dump_dtb(granule, "--boot", "kernel", path=str(tmp_path / "qemu.dtb"))
     dts = dtutil.dtc("-I", "dtb", "-O", "dts", input=blob).decode()
     assert dts.startswith("/dts-v1/;\n"), dts[:100]
     assert "/memreserve/" not in dts and "reserved-memory" not in dts
-    dts = dts.replace("/dts-v1/;\n", "/dts-v1/;\n\n/memreserve/ 0x50000000 0x10000;\n", 1)
-    node = """
-	reserved-memory {
+    head = "".join(f"/memreserve/ {b:#x} {s:#x};\n" for b, s in memreserve)
+    dts = dts.replace("/dts-v1/;\n", f"/dts-v1/;\n\n{head}", 1)
+    kids = "".join(f"""
+		{name} {{
+			reg = <{b >> 32:#x} {b & 0xffffffff:#x} {s >> 32:#x} {s & 0xffffffff:#x}>;{" no-map;" if nomap else ""}
+		}};
+""" for name, b, s, nomap in children)
+    node = f"""
+	reserved-memory {{
 		#address-cells = <0x02>;
 		#size-cells = <0x02>;
 		ranges;
-
-		carveout@60000000 {
-			reg = <0x00 0x60000000 0x00 0x200000>;
-			no-map;
-		};
-
-		plain@70000000 {
-			reg = <0x00 0x70000000 0x00 0x100000>;
-		};
-	};
+{kids}	}};
 """
     end = dts.rindex("};")  # the root node's end
     dts = dts[:end] + node + dts[end:]
@@ -152,6 +165,13 @@ def make_dtb_with_reservations(granule, tmp_path):
     path = tmp_path / "rsv.dtb"
     path.write_bytes(dtutil.dtc("-I", "dts", "-O", "dtb", input=dts.encode()))
     return str(path)
+
+
+def make_dtb_with_reservations(granule, tmp_path):
+    """A /memreserve/ and a /reserved-memory node with a no-map child and a plain child."""
+    return dtb_with(granule, tmp_path, [(0x50000000, 0x10000)],
+                    [("carveout@60000000", 0x60000000, 0x200000, True),
+                     ("plain@70000000", 0x70000000, 0x100000, False)])
 
 
 def test_dt_reservations_and_nomap(boot, tmp_path, granule):
@@ -194,5 +214,62 @@ def test_dt_reservations_and_nomap(boot, tmp_path, granule):
         (0x70000000, 0x100000, "plain@70000000"),
     ], text
     assert dt["dtb_pa"] == 0x48000000
-    check_pgtables(granule, reserved, banks)
+    check_pgtables(con, granule, reserved, banks)
     check_memmap(granule, reserved, banks)
+
+
+# Reservations that start and end inside a page: the pages they touch stay
+# reserved, the first page after them is the buddy allocator's.
+ODD_MEMRESERVE = [(0x50001234, 0x5000)]
+ODD_CHILDREN = [("odd@70000800", 0x70000800, 0x20001, False),
+                ("tail@74000000", 0x74000000, 0x100, False)]
+
+
+def pages_touched(base, size, page):
+    return set(range(base // page, -(-(base + size) // page)))
+
+
+def test_odd_reservations_keep_partial_pages(boot, tmp_path, granule):
+    from test_buddy import check_meminfo, parse_meminfo, pfn
+
+    dtb = dtb_with(granule, tmp_path, ODD_MEMRESERVE, ODD_CHILDREN)
+    con = boot(granule, "--boot", "kernel", "--mem", "1G", "--", "-dtb", dtb)
+    text = con.cmd("memblock")
+    reserved = dtutil.parse_memblock(text)["reserved"]
+    page = dtutil.page_bytes(granule)
+
+    # The DT's entries, to the byte, under their names.
+    ours = [(b, s, "memreserve") for b, s in ODD_MEMRESERVE] + \
+        [(b, s, n) for n, b, s, _ in ODD_CHILDREN]
+    assert [r for r in reserved if r in ours] == ours, text
+    # Pages they touch, from the DT alone: 6 + 33 + 1 on 4K, 2 + 9 + 1 on 16K, 1 + 3 + 1 on 64K.
+    dt_pages = set()
+    for b, s, _ in ours:
+        dt_pages |= pages_touched(b, s, page)
+    want = {4096: 40, 16384: 12, 65536: 5}[page]
+    assert len(dt_pages) == want
+    others = set()
+    for r in reserved:
+        if r not in ours:
+            others |= pages_touched(r[0], r[1], page)
+    assert not dt_pages & others, "the test's reservations share a page with another one"
+
+    mi = parse_meminfo(con.cmd("meminfo"))
+    kib = page >> 10
+    ram = GiB // page
+    assert mi["reserved_pages"] == len(dt_pages) + len(others), mi
+    assert mi["MemTotal"] == (ram - len(dt_pages) - len(others)) * kib, mi
+    check_meminfo(con, granule)
+
+    # Each entry's first and last page: reserved, named; the page after: free.
+    for b, s, name in ours:
+        first, last = b // page, (b + s - 1) // page
+        for n in (first, last):
+            p = pfn(con, granule, n)
+            assert "reserved" in p["flags"] and p["free"] is None, p["text"]
+            whole = b <= n * page and (n + 1) * page <= b + s
+            assert p["memblock"] == f"reserved by {name}" + ("" if whole else " (part of the page)"), \
+                p["text"]
+        p = pfn(con, granule, last + 1)
+        assert "reserved" not in p["flags"] and p["free"] is not None, p["text"]
+    assert con.poweroff() == 0

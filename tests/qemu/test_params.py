@@ -308,6 +308,28 @@ def test_mem_limit(boot, granule):
     assert con.poweroff() == 0
 
 
+def test_mem_limit_two_nodes(boot, granule):
+    """mem=512M over nodes of 384M and 640M keeps 384M of node 0 and 128M of node 1, exactly."""
+    con = boot(granule, "--numa", "384M,640M", "--smp", "2", "--append", "mem=512M")
+    assert warnings(con) == []
+    assert con.banner["ram_mib"] == 512, con.banner_text
+    text = con.cmd("memblock")
+    mb = dtutil.parse_memblock(text)
+    node1 = RAM_BASE + 384 * MiB
+    assert mb["memory"] == [(RAM_BASE, 384 * MiB, 0, False), (node1, 128 * MiB, 1, False)], text
+    assert parse_held(text) == [(RAM_BASE + 512 * MiB, 512 * MiB, 1)], text
+    mi = check_meminfo(con, granule)
+    page = dtutil.page_bytes(granule)
+    assert mi["RAM"] == 512 * 1024, mi["text"]
+    assert mi["zones"][(0, "Normal")][0] == 384 * MiB // page, mi["text"]
+    assert mi["zones"][(1, "Normal")][0] == 128 * MiB // page, mi["text"]
+    # The first held page and the last kept one, as `pfn` sees them.
+    assert "memblock: memory held back by mem= (node 1)" in con.cmd(
+        f"pfn {(RAM_BASE + 512 * MiB) // page:#x}")
+    assert "; node 1, zone 0" in con.cmd(f"pfn {(RAM_BASE + 512 * MiB) // page - 1:#x}")
+    assert con.poweroff() == 0
+
+
 # ---- invalid values and unknown names ----
 
 def expected_warning(granule, arg):

@@ -2,7 +2,8 @@
 
 W^X holds on every granule; the linear map is exactly the DT's memory,
 mapped with the largest leaves that fit (checked against a model of the
-rule); `pt` walks a linear-map, image, I/O and unmapped address.
+rule); `pt` walks a linear-map, image, I/O and unmapped address; meminfo's
+PageTables is exactly the table pages the dumped leaves need.
 """
 import re
 import subprocess
@@ -11,7 +12,8 @@ import pytest
 
 import hotmm
 from ptdump_parse import (MEMSTART_ALIGN, PAGE_OFFSET, level_size, merge, model_leaves,
-                          parse_ptdump)
+                          parse_ptdump, table_pages, table_spans)
+from test_buddy import parse_meminfo
 
 BANKS = {
     "1000M": (["--mem", "1000M"], [(0x40000000, 1000 << 20)]),
@@ -120,4 +122,32 @@ def test_pt_walks_linear_image_io_and_unmapped(boot, granule):
     assert out.strip().startswith("error:") and len(out.strip().splitlines()) == 1
     out = con.cmd("pt nonsense")
     assert out.strip().startswith("error:") and len(out.strip().splitlines()) == 1
+    assert con.poweroff() == 0
+
+
+@pytest.mark.parametrize("case", list(BANKS))
+def test_page_tables_counted_exactly(boot, granule, case):
+    """meminfo's PageTables = the tables ptdump's leaves need, less the fixmap's last level.
+
+    The fixmap's last-level tables sit in the image (the early pool) and are
+    linked, not allocated; every other table came from an allocator and
+    counts. A leaked table (allocated, in no walk) or one freed while in use
+    makes the two differ.
+    """
+    args, _ = BANKS[case]
+    con = boot(granule, *args)
+    sections, _ = parse_ptdump(con.cmd("ptdump"))
+    leaves = [r for rs in sections.values() for r in rs]
+    fixmap_tables = len(table_spans(granule, sections["fixmap"], 3))
+    assert fixmap_tables >= 1
+    want = table_pages(granule, leaves) - fixmap_tables
+    mi = parse_meminfo(con.cmd("meminfo"))
+    kernel, vmemmap = mi["tables"]
+    page_kib = level_size(granule, 3) >> 10
+    assert kernel + vmemmap == want, (mi["tables"], want)
+    assert mi["PageTables"] == want * page_kib
+    # The same after tables come and go: the self-tests map and unmap scratch ranges.
+    out = con.cmd("selftest pgtable_split_block_by_partial_unmap pgtable_cont_run_broken_by_partial_protect")
+    assert "0 fail" in out, out
+    assert parse_meminfo(con.cmd("meminfo"))["tables"] == (kernel, vmemmap)
     assert con.poweroff() == 0
