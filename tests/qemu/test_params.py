@@ -26,15 +26,19 @@ from test_buddy import (MAX_ORDER, PAGEBLOCK_ORDER, SECTION_BITS, Layout, alloc,
                         check_buddy, check_meminfo, free_all_checked, parse_held, pfn)
 
 # Every argument README.md documents, plus earlycon (accepted as Linux's).
-NAMES = ("mem", "memmap_on_memory", "vmemmap", "altmap_fallback", "memhp_default_state",
-         "pageblock_order", "memory_block_size", "vmemmap_fail_block", "vmalloc_fail_block",
-         "fail_nth", "log_buf_len", "earlycon")
+NAMES = ("mem", "hold_node", "memmap_on_memory", "memmap_on_memory_check", "vmemmap",
+         "altmap_fallback", "memhp_default_state", "pageblock_order", "memory_block_size",
+         "vmemmap_fail_block", "vmalloc_fail_block", "fail_nth", "log_buf_len", "earlycon")
 CHOICES = {
     "vmemmap": ("auto", "section", "base"),
     "altmap_fallback": ("none", "basepages"),
     "memmap_on_memory": ("off", "on", "force"),
+    "memmap_on_memory_check": ("hotmm", "linux"),
     "memhp_default_state": ("online", "offline"),
 }
+# What `set` may change after boot.
+RUNTIME = ("memmap_on_memory", "memmap_on_memory_check", "altmap_fallback", "memhp_default_state",
+           "vmemmap_fail_block", "vmalloc_fail_block", "fail_nth")
 
 
 def section_mib(granule):
@@ -48,7 +52,9 @@ def pageblock_text(granule, order):
 def defaults(granule):
     return {
         "mem": "no limit",
+        "hold_node": "none",
         "memmap_on_memory": "off",
+        "memmap_on_memory_check": "hotmm",
         "vmemmap": "auto",
         "altmap_fallback": "none",
         "memhp_default_state": "online",
@@ -63,14 +69,14 @@ def defaults(granule):
 
 
 def params(con):
-    """`params` -> {name: (value, "bootargs"|"default")}, in the order printed."""
+    """`params` -> {name: (value, "bootargs"|"default"|"set")}, in the order printed."""
     out = con.cmd("params")
     got = {}
     for line in out.split("\n"):
-        m = re.fullmatch(r"  (\S+) +(\S.*?) +\((bootargs|default)\)", line)
+        m = re.fullmatch(r"  (\S+) +(\S.*?) +\((bootargs|default|set)\)", line)
         assert m, f"params: unexpected line {line!r}\n{out}"
         name, value, src = m.groups()
-        assert line == f"  {name:<20} {value:<24} ({src})", f"params columns: {line!r}"
+        assert line == f"  {name:<22} {value:<24} ({src})", f"params columns: {line!r}"
         assert name not in got, f"{name} listed twice:\n{out}"
         got[name] = (value, src)
     assert tuple(got) == NAMES, f"params lists {tuple(got)}, want {NAMES}"
@@ -151,6 +157,8 @@ def test_valid_arguments_together(boot, granule):
     ("memmap_on_memory=force", "force"),
     ("memmap_on_memory=on", "on"),
     ("memmap_on_memory=off", "off"),
+    ("memmap_on_memory_check=linux", "linux"),
+    ("memmap_on_memory_check=hotmm", "hotmm"),
     ("memhp_default_state=offline", "offline"),
     ("memhp_default_state=online", "online"),
     ("memory_block_size=1G", "1024 MiB"),
@@ -345,6 +353,7 @@ def expected_warning(granule, arg):
         "vmemmap_fail_block": "a count (0 turns it off)",
         "log_buf_len": "a power of two from 1 to 64 KiB",
         "vmalloc_fail_block": "a count (0 turns it off)",
+        "hold_node": "node numbers below 8, separated by commas",
     }.get(name)
     return None if why is None else f"warning: boot argument {name}={val}: expected {why}; default kept"
 
@@ -358,6 +367,7 @@ INVALID = ["pageblock_order=0", "pageblock_order=99", "pageblock_order=abc", "pa
            "vmalloc_fail_block=x", "vmalloc_fail_block",
            "vmemmap=foo", "vmemmap=BASE", "vmemmap=", "altmap_fallback=y",
            "memmap_on_memory=maybe", "memhp_default_state=x", "log_buf_len=3K",
+           "hold_node=8", "hold_node=1,x", "hold_node=", "memmap_on_memory_check=arm64",
            "log_buf_len=128K"]
 
 
@@ -425,4 +435,27 @@ def test_help_lists_every_shell_cmd(boot, granule):
                              f"and not {sorted(names - listed)}")
     assert set(test_console.COMMANDS) == names, (
         f"test_console.COMMANDS lacks {sorted(names - set(test_console.COMMANDS))}")
+    assert con.poweroff() == 0
+
+
+def test_set_changes_run_time_settings_only(boot, granule):
+    con = boot(granule)
+    before = params(con)
+    for name, value in (("memmap_on_memory", "force"), ("memmap_on_memory_check", "linux"),
+                        ("memhp_default_state", "offline"), ("altmap_fallback", "basepages")):
+        assert con.cmd(f"set {name} {value}") == ""
+        assert params(con)[name] == (value, "set")
+    # Boot-only settings, bad values, unknown names: one error line each, nothing changed.
+    now = params(con)
+    assert con.cmd("set mem 512M") == "error: mem is set at boot only (--append mem=...)"
+    assert con.cmd("set pageblock_order 5") == (
+        "error: pageblock_order is set at boot only (--append pageblock_order=...)")
+    assert con.cmd("set memmap_on_memory maybe") == (
+        "error: memmap_on_memory maybe: expected one of off, on, force")
+    assert con.cmd("set nosuch 1") == "error: no setting named 'nosuch' (params lists them)"
+    for bad in ("set", "set memmap_on_memory", "set a b c"):
+        out = con.cmd(bad)
+        assert out.startswith("error: usage: set") and "\n" not in out, out
+    assert params(con) == now
+    assert set(before) == set(now)
     assert con.poweroff() == 0
