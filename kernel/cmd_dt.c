@@ -64,7 +64,7 @@ static int cmd_memblock(int argc, char **argv)
 	print_type("memory", &memblock.memory);
 	print_type("reserved", &memblock.reserved);
 	if (memblock.held.cnt)
-		print_type("held back by mem=", &memblock.held);
+		print_type("held back for hotplug", &memblock.held);
 	return 0;
 }
 SHELL_CMD(memblock, cmd_memblock, "", "memblock's memory and reserved lists");

@@ -10,6 +10,8 @@
 #include <lib/bitmap.h>
 #include <lib/errno.h>
 #include <mm/memblock.h>
+#include <mm/memory.h>
+#include <mm/memory_hotplug.h>
 #include <mm/mmu.h>
 #include <mm/page_alloc.h>
 #include <mm/pfn.h>
@@ -70,6 +72,35 @@ static void print_reserved_items(void)
 	}
 }
 
+/* The RAM hot-added now, in kB; the ranges; the hot-added blocks (the online ones). */
+static unsigned long hotplug_kib(void)
+{
+	u64 bytes = 0;
+
+	for (int i = 0; i < MAX_HOTPLUG_RANGES; i++)
+		if (hotplug_ranges[i].used)
+			bytes += hotplug_ranges[i].size;
+	return bytes >> 10;
+}
+
+static unsigned int nr_ranges(void)
+{
+	unsigned int n = 0;
+
+	for (int i = 0; i < MAX_HOTPLUG_RANGES; i++)
+		n += hotplug_ranges[i].used;
+	return n;
+}
+
+static unsigned int nr_blocks(bool online)
+{
+	unsigned int n = 0;
+
+	for_each_memory_block(mem)
+		n += !mem->boot && (!online || mem->state == MEM_ONLINE);
+	return n;
+}
+
 static int cmd_meminfo(int argc, char **argv)
 {
 	unsigned long ram = 0, nomap = 0, reserved = 0;
@@ -77,6 +108,7 @@ static int cmd_meminfo(int argc, char **argv)
 	unsigned long kernel_tables = kernel_pgtable_alloc.nr_tables;
 	unsigned long vmemmap_tables = vmemmap_pgtable_alloc.nr_tables;
 	unsigned long vmalloc_tables = vmalloc_pgtable_alloc.nr_tables;
+	unsigned long hotplug_tables = mhp_pgtable_alloc.nr_tables;
 
 	if (argc != 1)
 		return shell_usage(argv[0]);
@@ -99,9 +131,13 @@ static int cmd_meminfo(int argc, char **argv)
 	print_reserved_items();
 	printk("Memmap:         %9lu kB  (%lu sections x %lu kB)\n", memmap >> 10,
 	       nr_populated_sections(), (sizeof(struct page) * PAGES_PER_SECTION) >> 10);
-	printk("PageTables:     %9lu kB  (kernel %lu, vmemmap %lu, vmalloc %lu tables)\n",
-	       K(kernel_tables + vmemmap_tables + vmalloc_tables), kernel_tables, vmemmap_tables,
-	       vmalloc_tables);
+	printk("PageTables:     %9lu kB  (kernel %lu, vmemmap %lu, vmalloc %lu, hotplug %lu tables)\n",
+	       K(kernel_tables + vmemmap_tables + vmalloc_tables + hotplug_tables), kernel_tables,
+	       vmemmap_tables, vmalloc_tables, hotplug_tables);
+	printk("Hotplug:        %9lu kB  (%u ranges, %u blocks, %u online; tables: %lu hosted in "
+	       "added memory, %lu in memory that was there, %lu moved out)\n",
+	       hotplug_kib(), nr_ranges(), nr_blocks(false), nr_blocks(true),
+	       mhp_table_stats.hosted, mhp_table_stats.existing, mhp_table_stats.moved);
 	printk("VmallocTotal:   %9lu kB\n", (VMALLOC_END - VMALLOC_START) >> 10);
 	printk("VmallocUsed:    %9lu kB  (%lu pages)\n", K(vmalloc_nr_pages()), vmalloc_nr_pages());
 	for_each_online_node(nid)
@@ -288,13 +324,40 @@ static void print_memory(phys_addr_t pa, bool has_page)
 	}
 	for_each_held_region(r) {
 		if (pa >= r->base && pa - r->base < r->size) {
-			printk("  memblock: memory held back by mem= (node %d)\n",
+			printk("  memblock: memory held back for hotplug (node %d)\n",
 			       r->nid < 0 ? 0 : r->nid);
 			return;
 		}
 	}
 	printk("  memblock: no memory here%s\n",
 	       has_page ? " (a hole in a present section: its struct page stays reserved)" : "");
+}
+
+/* Which memory block holds @pfn, and for a hot-added one what the page is to it. */
+static void print_memory_block(unsigned long pfn)
+{
+	struct memory_block *mem = find_memory_block_by_pfn(pfn);
+	unsigned long start;
+	const char *role = NULL;
+
+	if (!mem)
+		return;
+	start = memory_block_start_pfn(mem);
+	printk("  memory block %lu: %s, %s%s%s, node %d\n", mem->id,
+	       mem->boot ? "boot memory" : "hot-added", memory_block_state_name(mem->state),
+	       mem->zone ? " in " : "", mem->zone ? mem->zone->name : "", mem->nid);
+	if (mem->boot)
+		return;
+	for (unsigned int i = 0; i < mem->nr_tables; i++)
+		if (mem->table_pfn[i] == pfn)
+			role = "a page table of the hot-add, hosted by the block";
+	if (!role && pfn < start + mem->nr_vmemmap_pages)
+		role = PageVmemmap(pfn_to_page(pfn)) ? "memmap (the block's own struct pages)" :
+						     "padding of the memmap reservation";
+	if (!role && pfn >= memory_block_usable_end(mem))
+		role = "padding (a page table that moved out was here)";
+	if (role)
+		printk("  in the block: %s\n", role);
 }
 
 static int cmd_pfn(int argc, char **argv)
@@ -335,6 +398,7 @@ static int cmd_pfn(int argc, char **argv)
 	printk("  pageblock pfn %#lx-%#lx: %s\n", pb, pb + pageblock_nr_pages - 1,
 	       migratetype_names[get_pageblock_migratetype(pfn)]);
 	print_memory((phys_addr_t)pfn << PAGE_SHIFT, true);
+	print_memory_block(pfn);
 	return 0;
 }
 SHELL_CMD(pfn, cmd_pfn, "N",

@@ -376,7 +376,7 @@ def memblock_types():
 def memblock_lines():
     """What the console's `memblock` prints (kernel/cmd_dt.c)."""
     nomap = info("memblock_nomap")
-    titles = {"memory": "memory", "reserved": "reserved", "held": "held back by mem="}
+    titles = {"memory": "memory", "reserved": "reserved", "held": "held back for hotplug"}
     lines = []
     for name, regions in memblock_types():
         if name == "held" and not regions:
@@ -550,7 +550,7 @@ def memory_line(pa, has_page):
                     f"{', no-map' if int(r['flags']) & nomap else ''}")
     for r in types["held"]:
         if int(r["base"]) <= pa < int(r["base"]) + int(r["size"]):
-            return f"  memblock: memory held back by mem= (node {max(int(r['nid']), 0)})"
+            return f"  memblock: memory held back for hotplug (node {max(int(r['nid']), 0)})"
     hole = " (a hole in a present section: its struct page stays reserved)"
     return "  memblock: no memory here" + (hole if has_page else "")
 
@@ -586,7 +586,42 @@ def pfn_lines(pfn):
     lines.append(f"  pageblock pfn {hx(pb)}-{hx(pb + (1 << mm.pageblock_order()) - 1)}: "
                  f"{names[mm.migratetype(pfn)].string()}")
     lines.append(memory_line(pa, True))
-    return lines
+    return lines + memory_block_lines(mm, pfn, page)
+
+
+def memory_block_lines(mm, pfn, page):
+    """kernel/cmd_mem.c's print_memory_block(): the block holding @pfn and,
+    in a hot-added one, what the page is to it."""
+    per = int(sym("memory_block_size")) >> mm.page_shift
+    words = {"MEM_ONLINE": "online", "MEM_GOING_OFFLINE": "going-offline",
+             "MEM_OFFLINE": "offline"}
+    states = {v: words[k] for k, v in enum_values("enum memory_block_state").items()}
+    for mem in read_array(sym("memory_blocks")):
+        if not int(mem["used"]) or int(mem["id"]) != pfn // per:
+            continue
+        boot = bool(int(mem["boot"]))
+        zone = int(mem["zone"])
+        where = f" in {mem['zone'].dereference()['name'].string()}" if zone else ""
+        lines = [f"  memory block {int(mem['id'])}: {'boot memory' if boot else 'hot-added'}, "
+                 f"{states[int(mem['state'])]}{where}, node {int(mem['nid'])}"]
+        if boot:
+            return lines
+        start = int(mem["id"]) * per
+        tables = [int(mem["table_pfn"][i]) for i in range(int(mem["nr_tables"]))]
+        vmemmap_bit = enum_values("enum pageflags")["PG_vmemmap"]
+        usable_end = start + per - int(mem["tail_used"])
+        role = None
+        if pfn in tables:
+            role = "a page table of the hot-add, hosted by the block"
+        elif pfn < start + int(mem["nr_vmemmap_pages"]):
+            role = ("memmap (the block's own struct pages)" if int(page["flags"]) >> vmemmap_bit & 1
+                    else "padding of the memmap reservation")
+        elif pfn >= usable_end:
+            role = "padding (a page table that moved out was here)"
+        if role:
+            lines.append(f"  in the block: {role}")
+        return lines
+    return []
 
 
 # ------------------------------------------------------- the vmemmap's sections

@@ -62,7 +62,8 @@ def _one(regex, text, what):
 
 def parse_meminfo(text):
     """`meminfo` -> dict of kB figures, "reserved_pages", "items" {name: bytes},
-    "memmap_sections", "tables" (kernel, vmemmap, vmalloc), "vmalloc_pages",
+    "memmap_sections", "tables" (kernel, vmemmap, vmalloc, hotplug), "vmalloc_pages",
+    "hotplug" (ranges, blocks, online, hosted, existing, moved),
     "zones" {(nid, zone): (present, managed, free)}."""
     out = {"items": {}, "zones": {}}
     lines = text.splitlines()
@@ -85,9 +86,14 @@ def parse_meminfo(text):
             out["Memmap"], out["memmap_sections"] = int(m.group(1)), int(m.group(2))
             assert out["Memmap"] == int(m.group(2)) * int(m.group(3)), line
         elif m := re.fullmatch(r"PageTables:\s+(\d+) kB  \(kernel (\d+), vmemmap (\d+), "
-                               r"vmalloc (\d+) tables\)", line):
+                               r"vmalloc (\d+), hotplug (\d+) tables\)", line):
             out["PageTables"] = int(m.group(1))
-            out["tables"] = tuple(int(m.group(g)) for g in (2, 3, 4))
+            out["tables"] = tuple(int(m.group(g)) for g in (2, 3, 4, 5))
+        elif m := re.fullmatch(r"Hotplug:\s+(\d+) kB  \((\d+) ranges, (\d+) blocks, (\d+) online; "
+                               r"tables: (\d+) hosted in added memory, (\d+) in memory that was "
+                               r"there, (\d+) moved out\)", line):
+            out["Hotplug"] = int(m.group(1))
+            out["hotplug"] = tuple(int(m.group(g)) for g in range(2, 8))
         elif m := re.fullmatch(r"VmallocTotal:\s+(\d+) kB", line):
             out["VmallocTotal"] = int(m.group(1))
         elif m := re.fullmatch(r"VmallocUsed:\s+(\d+) kB  \((\d+) pages\)", line):
@@ -100,7 +106,7 @@ def parse_meminfo(text):
         else:
             raise AssertionError(f"meminfo: unexpected line {line!r}:\n{text}")
     for key in ("MemTotal", "MemFree", "RAM", "NoMap", "Reserved", "Memmap", "PageTables",
-                "VmallocTotal", "VmallocUsed"):
+                "Hotplug", "VmallocTotal", "VmallocUsed"):
         assert key in out, f"no {key} in meminfo:\n{text}"
     return out
 
@@ -186,6 +192,11 @@ def parse_pfn(text):
             p["boot_hole"] = "hole" in m.group(3)
         elif m := re.fullmatch(r"  pageblock pfn (0x[0-9a-f]+)-(0x[0-9a-f]+): (\S+)", line):
             p["pageblock"] = (int(m.group(1), 16), int(m.group(2), 16), m.group(3))
+        elif m := re.fullmatch(r"  memory block (\d+): (boot memory|hot-added), "
+                               r"(online|offline|going-offline)(?: in (\S+))?, node (\d+)", line):
+            p["block"] = (int(m.group(1)), m.group(2), m.group(3), m.group(4), int(m.group(5)))
+        elif m := re.fullmatch(r"  in the block: (.*)", line):
+            p["block_role"] = m.group(1)
         elif m := re.fullmatch(r"  memblock: (.*)", line):
             p["memblock"] = m.group(1)
         else:
@@ -228,10 +239,10 @@ def pfn(con, granule, n, pageblock_order=None):
 # ---- memory as memblock and the DT describe it ----
 
 def parse_held(text):
-    """The "held back by mem=" list of `memblock`: [(base, size, nid)]."""
+    """`memblock`'s "held back for hotplug" list: [(base, size, nid)]."""
     lines = text.splitlines()
     for i, line in enumerate(lines):
-        m = re.fullmatch(r"held back by mem=: (\d+) region\(s\), (\d+) KiB", line)
+        m = re.fullmatch(r"held back for hotplug: (\d+) region\(s\), (\d+) KiB", line)
         if not m:
             continue
         held = []

@@ -332,7 +332,7 @@ def test_mem_limit_two_nodes(boot, granule):
     assert mi["zones"][(0, "Normal")][0] == 384 * MiB // page, mi["text"]
     assert mi["zones"][(1, "Normal")][0] == 128 * MiB // page, mi["text"]
     # The first held page and the last kept one, as `pfn` sees them.
-    assert "memblock: memory held back by mem= (node 1)" in con.cmd(
+    assert "memblock: memory held back for hotplug (node 1)" in con.cmd(
         f"pfn {(RAM_BASE + 512 * MiB) // page:#x}")
     assert "; node 1, zone 0" in con.cmd(f"pfn {(RAM_BASE + 512 * MiB) // page - 1:#x}")
     assert con.poweroff() == 0
