@@ -41,8 +41,13 @@ void mhp_memmap_plan(const struct mhp_geometry *g, enum memmap_on_memory_check c
 		core = MHP_REFUSE_NOT_PAGEBLOCK;
 	else if (p->reserved_pages >= p->block_pages)
 		core = MHP_REFUSE_WHOLE_BLOCK;
-	p->linux_reason = core;
-	if (!core && p->memmap_bytes % g->pmd_size)
+	/*
+	 * Linux 6.12 tests only reserved == block: a reservation larger than
+	 * the block passes its core checks (and __add_pages() fails later).
+	 */
+	p->linux_reason = p->reserved_pages > p->block_pages && !(p->memmap_bytes % page) &&
+			  !(p->reserved_pages % g->pageblock_pages) ? NULL : core;
+	if (!p->linux_reason && p->memmap_bytes % g->pmd_size)
 		p->linux_reason = MHP_REFUSE_ARCH_PMD;
 	p->linux_allows = !p->linux_reason;
 	p->reason = check == MEMMAP_CHECK_LINUX ? p->linux_reason : core;

@@ -59,3 +59,21 @@ for src in "$here"/dts/*.dts; do
 	dtc -q -I dts -O dtb -o "$out.tmp" "$src"
 	mv "$out.tmp" "$out"
 done
+
+# memmap-vectors.json (Linux's numbers for memmap on memory) as one line per
+# vector that C reads with sscanf: the inputs, then Linux's answers.
+vec="$here/../data/memmap-vectors.json"
+out="$dir/memmap-vectors.txt"
+if stale "$out" "$vec" "$0"; then
+	/usr/bin/python3 - "$vec" > "$out.tmp" <<'PY'
+import json, sys
+for v in json.load(open(sys.argv[1])):
+    print(v["id"], v["page_size"], v["memory_block_size"], v["struct_page_size"],
+          v["pageblock_size"], v["mode"], v["block_pages"], v["memmap_bytes"],
+          v["memmap_pages"], v["reserved_pages"], v["padding_pages"], v["usable_pages"],
+          v["arm64_pmd_size"], int(v["linux_core_checks_pass"]), int(v["linux_allows"]),
+          v["refusal_reason"] or "none", v["linux_effective_reserved_pages"],
+          v["linux_effective_usable_pages"])
+PY
+	mv "$out.tmp" "$out"
+fi
