@@ -135,7 +135,7 @@ static int cmd_meminfo(int argc, char **argv)
 	       K(kernel_tables + vmemmap_tables + vmalloc_tables + hotplug_tables), kernel_tables,
 	       vmemmap_tables, vmalloc_tables, hotplug_tables);
 	printk("Hotplug:        %9lu kB  (%u ranges, %u blocks, %u online; tables: %lu hosted in "
-	       "added memory, %lu in memory that was there, %lu moved out)\n",
+	       "added memory, %lu in memory that was there; %lu moved out since boot)\n",
 	       hotplug_kib(), nr_ranges(), nr_blocks(false), nr_blocks(true),
 	       mhp_table_stats.hosted, mhp_table_stats.existing, mhp_table_stats.moved);
 	printk("VmallocTotal:   %9lu kB\n", (VMALLOC_END - VMALLOC_START) >> 10);

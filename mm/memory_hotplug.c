@@ -430,13 +430,24 @@ static void remove_pages(struct hotplug_range *hr)
 		BUG_ON(sparse_remove_section(pfn, min(ALIGN(pfn + 1, PAGES_PER_SECTION), end) - pfn));
 }
 
-static const char *memmap_source(const struct hotplug_range *hr, const struct mhp_memmap_plan *p)
+/* Where the memmap of @hr came from, in words: the log says why when it is not the range. */
+static void log_added(const struct hotplug_range *hr, const struct mhp_memmap_plan *p)
 {
-	if (!(hr->flags & MHP_MEMMAP_ON_MEMORY))
-		return "existing memory (not asked for)";
-	if (!p->allows)
-		return p->reason;
-	return "the blocks themselves";
+	unsigned long first = PFN_DOWN(hr->start) / memory_block_pages();
+	unsigned long last = PFN_DOWN(hr->start + hr->size - 1) / memory_block_pages();
+
+	if (!(hr->flags & MHP_MEMMAP_ON_MEMORY) || !p->allows)
+		pr_info("hotplug: added [%#llx-%#llx] on node %d: blocks %lu-%lu, memmap from existing "
+			"memory (%s%s)\n", (unsigned long long)hr->start,
+			(unsigned long long)(hr->start + hr->size - 1), hr->nid, first, last,
+			hr->flags & MHP_MEMMAP_ON_MEMORY ? "memmap_on_memory refused: " : "",
+			hr->flags & MHP_MEMMAP_ON_MEMORY ? p->reason : "not asked for");
+	else
+		pr_info("hotplug: added [%#llx-%#llx] on node %d: blocks %lu-%lu, memmap on the "
+			"blocks themselves (%lu pages each, %lu padding)%s\n",
+			(unsigned long long)hr->start, (unsigned long long)(hr->start + hr->size - 1),
+			hr->nid, first, last, p->memmap_pages, p->padding_pages,
+			p->linux_allows ? "" : "; Linux would refuse it: see altmap ID");
 }
 
 int add_memory(int nid, u64 start, u64 size, mhp_t flags)
@@ -457,7 +468,10 @@ int add_memory(int nid, u64 start, u64 size, mhp_t flags)
 		return -ENOSPC;
 	}
 	*hr = (struct hotplug_range){ .used = true, .start = start, .size = size, .nid = nid,
-				      .flags = flags };
+				      .held_nid = nid, .flags = flags };
+	for_each_held_region(r)
+		if (r->base <= start && start < r->base + r->size)
+			hr->held_nid = r->nid;
 	mhp_block_plan(&plan);
 	ret = create_memory_blocks(hr, &plan);
 	if (ret) {
@@ -489,7 +503,7 @@ int add_memory(int nid, u64 start, u64 size, mhp_t flags)
 	ret = memblock_unhold(start, size) ?: memblock_add_node(start, size, nid);
 	if (ret) {
 		memblock_remove(start, size);
-		memblock_hold(start, size, nid);
+		memblock_hold(start, size, hr->held_nid);
 		pr_err("mem add: memblock has no room for the range: %d\n", ret);
 		goto err_pages;
 	}
@@ -501,10 +515,7 @@ int add_memory(int nid, u64 start, u64 size, mhp_t flags)
 		if (mem->has_altmap)
 			mark_vmemmap_pages(mem);
 	}
-	pr_info("hotplug: added [%#llx-%#llx] on node %d: blocks %lu-%lu, memmap from %s\n",
-		(unsigned long long)start, (unsigned long long)(start + size - 1), nid,
-		PFN_DOWN(start) / memory_block_pages(),
-		PFN_DOWN(start + size - 1) / memory_block_pages(), memmap_source(hr, &plan));
+	log_added(hr, &plan);
 	if (memhp_default_state == MEMHP_ONLINE) {
 		for (u64 pa = start; pa < start + size; pa += memory_block_size)
 			memory_block_online(find_memory_block_by_pfn(PFN_DOWN(pa)), MMOP_ONLINE);
@@ -552,7 +563,7 @@ int remove_memory(u64 start, u64 size)
 		return ret;
 	}
 	memblock_remove(start, size);
-	BUG_ON(memblock_hold(start, size, hr->nid));
+	BUG_ON(memblock_hold(start, size, hr->held_nid));
 	remove_pages(hr);
 	for (u64 pa = start; pa < start + size; pa += memory_block_size) {
 		struct memory_block *mem = find_memory_block_by_pfn(PFN_DOWN(pa));
@@ -587,6 +598,26 @@ static void memory_block_sections_online(struct memory_block *mem, bool online)
 
 static const char *const mmop_names[] = { "Movable", "Normal", "Movable" };
 
+/*
+ * The pages of @mem the buddy never gets (memmap, padding, hosted tables) are
+ * offline with the block and not while it is online: they are in use.
+ */
+static void memory_block_own_pages_offline(struct memory_block *mem, bool offline)
+{
+	unsigned long start = memory_block_start_pfn(mem), end = start + memory_block_pages();
+
+	for (unsigned long pfn = start; pfn < end; pfn++) {
+		if (pfn == memory_block_usable_start(mem))
+			pfn = memory_block_usable_end(mem);
+		if (pfn >= end)
+			break;
+		if (offline)
+			page_set(pfn_to_page(pfn), PG_offline);
+		else
+			page_clear(pfn_to_page(pfn), PG_offline);
+	}
+}
+
 int memory_block_online(struct memory_block *mem, enum mmop type)
 {
 	unsigned long start = memory_block_start_pfn(mem), nr = memory_block_pages();
@@ -606,6 +637,7 @@ int memory_block_online(struct memory_block *mem, enum mmop type)
 	move_pfn_range_to_zone(zone, ustart, start + nr - ustart, MIGRATE_MOVABLE);
 	adjust_present_page_count(zone, nr);
 	memory_block_sections_online(mem, true);
+	memory_block_own_pages_offline(mem, false);
 	__free_pages_memory(ustart, uend);
 	mem->zone = zone;
 	mem->state = MEM_ONLINE;
@@ -662,6 +694,7 @@ int memory_block_offline(struct memory_block *mem)
 	__offline_isolated_pages(ustart, uend);
 	undo_isolate_page_range(ustart, end);
 	memory_block_sections_online(mem, false);
+	memory_block_own_pages_offline(mem, true);
 	adjust_present_page_count(zone, -(long)nr);
 	remove_pfn_range_from_zone(zone, start, nr);
 	mem->zone = NULL;

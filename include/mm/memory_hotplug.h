@@ -39,6 +39,7 @@ struct hotplug_range {
 	bool used;
 	u64 start, size;
 	int nid;
+	int held_nid;		/* the node memblock's held list gave it (-1: none said) */
 	mhp_t flags;
 };
 extern struct hotplug_range hotplug_ranges[MAX_HOTPLUG_RANGES];

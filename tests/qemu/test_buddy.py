@@ -63,7 +63,7 @@ def _one(regex, text, what):
 def parse_meminfo(text):
     """`meminfo` -> dict of kB figures, "reserved_pages", "items" {name: bytes},
     "memmap_sections", "tables" (kernel, vmemmap, vmalloc, hotplug), "vmalloc_pages",
-    "hotplug" (ranges, blocks, online, hosted, existing, moved),
+    "hotplug" (ranges, blocks, online, hosted, existing, moved since boot),
     "zones" {(nid, zone): (present, managed, free)}."""
     out = {"items": {}, "zones": {}}
     lines = text.splitlines()
@@ -91,7 +91,7 @@ def parse_meminfo(text):
             out["tables"] = tuple(int(m.group(g)) for g in (2, 3, 4, 5))
         elif m := re.fullmatch(r"Hotplug:\s+(\d+) kB  \((\d+) ranges, (\d+) blocks, (\d+) online; "
                                r"tables: (\d+) hosted in added memory, (\d+) in memory that was "
-                               r"there, (\d+) moved out\)", line):
+                               r"there; (\d+) moved out since boot\)", line):
             out["Hotplug"] = int(m.group(1))
             out["hotplug"] = tuple(int(m.group(g)) for g in range(2, 8))
         elif m := re.fullmatch(r"VmallocTotal:\s+(\d+) kB", line):
