@@ -3,6 +3,7 @@
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 #include <lib/printf.h>
+#include <mm/memory.h>
 #include <mm/mmzone.h>
 #include <mm/sparse.h>
 #include <mm/vmemmap.h>
@@ -58,6 +59,20 @@ static void explain_sizes(unsigned long blocks, unsigned long conts, u64 largest
 		       human(vmemmap_cont_bytes() * per_page, b, sizeof(b)));
 }
 
+/* Where a section's memmap lives: memblock at boot, a block's altmap, or the buddy. */
+static const char *memmap_from(const struct mem_section *ms, char *buf, size_t len)
+{
+	if (early_section(ms))
+		return "boot";
+	for_each_memory_block(mem) {
+		if (ms->altmap && ms->altmap == &mem->altmap) {
+			snprintf(buf, len, "block %lu", mem->id);
+			return buf;
+		}
+	}
+	return "buddy";
+}
+
 static int cmd_vmemmap(int argc, char **argv)
 {
 	struct vmemmap_cursor cursor = { 0 };
@@ -65,7 +80,7 @@ static int cmd_vmemmap(int argc, char **argv)
 	unsigned long off_node[MAX_NUMNODES] = { 0 }, pages[MAX_NUMNODES] = { 0 };
 	unsigned long cross[MAX_NUMNODES] = { 0 };
 	u64 largest = 0;
-	char a[24];
+	char a[24], from[24];
 
 	if (argc != 1)
 		return shell_usage(argv[0]);
@@ -73,7 +88,7 @@ static int cmd_vmemmap(int argc, char **argv)
 	       vmemmap_mode_names[vmemmap_mode], altmap_fallback_names[altmap_fallback],
 	       human(vmemmap_block_bytes(), a, sizeof(a)), arch_cont_entries(PGTABLE_LAST_LEVEL),
 	       PAGE_SIZE >> 10);
-	printk("section  node  kind    tables  blocks  cont  base  memmap KiB\n");
+	printk("section  node  kind    tables  blocks  cont  base  memmap KiB  from\n");
 	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++) {
 		struct vmemmap_section_desc d;
 		int nid = mem_section[nr].nid;
@@ -81,8 +96,9 @@ static int cmd_vmemmap(int argc, char **argv)
 		if (!valid_section_nr(nr))
 			continue;
 		vmemmap_describe(nr, &d, &cursor);
-		printk("%7lu  %4d  %-6s  %6lu  %6lu  %4lu  %4lu  %10lu\n", nr, nid, kind(&d),
-		       d.table_pages, d.blocks, d.cont_leaves, d.base_leaves, d.memmap_bytes >> 10);
+		printk("%7lu  %4d  %-6s  %6lu  %6lu  %4lu  %4lu  %10lu  %s\n", nr, nid, kind(&d),
+		       d.table_pages, d.blocks, d.cont_leaves, d.base_leaves, d.memmap_bytes >> 10,
+		       memmap_from(&mem_section[nr], from, sizeof(from)));
 		blocks += d.blocks;
 		conts += d.cont_leaves;
 		bases += d.base_leaves;

@@ -680,6 +680,26 @@ def table_spans_nodes(mm, geo, level, va):
     return 0
 
 
+def block_altmaps():
+    """{address of a memory block's altmap: its id}, for the blocks in use."""
+    blocks = sym("memory_blocks")
+    t = blocks.type.strip_typedefs().target()
+    off = next(f.bitpos for f in t.fields() if f.name == "altmap") // 8
+    base = int(blocks.address)
+    return {base + i * t.sizeof + off: int(b["id"])
+            for i, b in enumerate(read_array(blocks)) if int(b["used"])}
+
+
+def memmap_from(mm, ms, altmaps):
+    """kernel/cmd_vmemmap.c's memmap_from(): boot, block N (its altmap), or buddy."""
+    if int(ms["flags"]) & mm.sflags["section_is_early"]:
+        return "boot"
+    altmap = int(ms["altmap"])
+    if altmap and altmap in altmaps:
+        return f"block {altmaps[altmap]}"
+    return "buddy"
+
+
 def section_kind(d):
     kinds = bool(d["blocks"]) + bool(d["cont"]) + bool(d["base"])
     if kinds > 1:
@@ -699,8 +719,9 @@ def sections_lines():
     fallback = sym("altmap_fallback_names")[int(sym("altmap_fallback"))].string()
     lines = [f"mode {mode}, altmap_fallback {fallback}, block {human(block)} of memmap, "
              f"contiguous run {cont} x {(1 << geo.page_shift) >> 10} KiB",
-             "section  node  kind    tables  blocks  cont  base  memmap KiB"]
+             "section  node  kind    tables  blocks  cont  base  memmap KiB  from"]
     sections = read_array(mm.sections)
+    altmaps = block_altmaps()
     cursor = {"tables": {}, "leaf": 0}
     tot = dict(blocks=0, cont=0, base=0, tables=0, bytes=0)
     cross = [0] * array_len(sym("node_data"))
@@ -712,7 +733,8 @@ def sections_lines():
         nid = int(sections[nr]["nid"])
         d = vmemmap_section_desc(mm, geo, tables, nr, nid, cursor, memory)
         lines.append(f"{nr:7}  {nid:4}  {section_kind(d):<6}  {d['tables']:6}  {d['blocks']:6}  "
-                     f"{d['cont']:4}  {d['base']:4}  {d['bytes'] >> 10:10}")
+                     f"{d['cont']:4}  {d['base']:4}  {d['bytes'] >> 10:10}  "
+                     f"{memmap_from(mm, sections[nr], altmaps)}")
         for k in tot:
             tot[k] += d[k]
         off_node[nid] += d["off_node"]

@@ -28,6 +28,7 @@ import dtutil
 import hotmm
 import ktap
 from dtutil import MiB, GiB, RAM_BASE
+from test_vmemmap import vmemmap
 from test_buddy import ALLOC_RE, FREED_RE, MAX_ORDER, parse_held, parse_meminfo, parse_pfn, pfn
 
 PAGE = {"4K": 4096, "16K": 16384, "64K": 65536}
@@ -192,6 +193,10 @@ def test_add_online_offline_remove(boot, granule, mode):
     assert mi["MemFree"] == mi0["MemFree"] + (usable - consumed) * kib, mi["text"]
     assert zone(mi, 0, "Movable") == (plan["block_pages"], usable, usable), mi["text"]
     assert mi["Hotplug"] == block >> 10 and mi["hotplug"][:3] == (1, 1, 1), mi["text"]
+    # `vmemmap` says where the new section's memmap lives.
+    _, _, sections, _ = vmemmap(con)
+    sec = next(x for x in sections if x["nr"] == HELD // SECTION[granule])
+    assert sec["from"] == (f"block {bid}" if plan["core_ok"] else "buddy"), sections
 
     # Movable allocations land in the block (ZONE_MOVABLE comes first for them).
     got = alloc_ids(con.cmd("alloc --movable 3 4"))

@@ -20,7 +20,8 @@ PAGE = {"4K": 4096, "16K": 16384, "64K": 65536}
 
 TOTAL_RE = re.compile(r"^total: memmap (\d+) KiB, leaf entries (\d+) \(blocks (\d+), cont (\d+), "
                       r"base (\d+)\), table pages (\d+)$", re.M)
-SECTION_RE = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", re.M)
+SECTION_RE = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)  "
+                        r"(boot|buddy|block \d+)$", re.M)
 NODE_RE = re.compile(r"^node (\d+): struct pages (\d+), off-node (\d+), tables spanning nodes (\d+)$",
                      re.M)
 
@@ -31,7 +32,7 @@ def vmemmap(con):
     assert m, out
     total = dict(zip(("memmap_kib", "leaves", "blocks", "cont", "base", "tables"),
                      map(int, m.groups())))
-    sections = [dict(zip(("nr", "node", "kind", "tables", "blocks", "cont", "base", "kib"),
+    sections = [dict(zip(("nr", "node", "kind", "tables", "blocks", "cont", "base", "kib", "from"),
                          (int(g) if g.isdigit() else g for g in s)))
                 for s in SECTION_RE.findall(out)]
     nodes = {int(n): (int(p), int(o), int(x)) for n, p, o, x in NODE_RE.findall(out)}
