@@ -9,6 +9,7 @@
 #include <kernel/shell.h>
 #include <lib/bitmap.h>
 #include <lib/errno.h>
+#include <mm/deferred_init.h>
 #include <mm/memblock.h>
 #include <mm/memory.h>
 #include <mm/memory_hotplug.h>
@@ -101,6 +102,22 @@ static unsigned int nr_blocks(bool online)
 	return n;
 }
 
+/*
+ * Free pages whose struct pages wait for deferred init: not in MemTotal yet,
+ * so RAM = MemTotal + Reserved + NoMap + Deferred; and how the work went.
+ */
+static void print_deferred(void)
+{
+	const struct deferred_init_stats *s = &deferred_init_stats;
+
+	printk("Deferred:       %9lu kB  (%lu pages in %lu of %lu sections, deferred_init=%s; "
+	       "%lu sections in %lu idle slices, longest %llu us; %lu on demand; %llu us of work)\n",
+	       K(nr_deferred_pages()), nr_deferred_pages(), s->sections, s->boot_sections,
+	       deferred_init_mode_names[deferred_init_mode], s->idle_sections, s->idle_slices,
+	       (unsigned long long)(s->longest_slice_ns / 1000), s->demand_sections,
+	       (unsigned long long)(s->work_ns / 1000));
+}
+
 static int cmd_meminfo(int argc, char **argv)
 {
 	unsigned long ram = 0, nomap = 0, reserved = 0;
@@ -125,7 +142,8 @@ static int cmd_meminfo(int argc, char **argv)
 	}
 	printk("MemTotal:       %9lu kB\n", K(totalram_pages()));
 	printk("MemFree:        %9lu kB\n", K(nr_free_pages()));
-	printk("RAM:            %9lu kB  (memblock memory = MemTotal + Reserved + NoMap)\n", K(ram));
+	printk("RAM:            %9lu kB  (memblock memory = MemTotal + Reserved + NoMap + Deferred)\n",
+	       K(ram));
 	printk("NoMap:          %9lu kB\n", K(nomap));
 	printk("Reserved:       %9lu kB  (%lu pages memblock keeps)\n", K(reserved), reserved);
 	print_reserved_items();
@@ -140,10 +158,15 @@ static int cmd_meminfo(int argc, char **argv)
 	       mhp_table_stats.hosted, mhp_table_stats.existing, mhp_table_stats.moved);
 	printk("VmallocTotal:   %9lu kB\n", (VMALLOC_END - VMALLOC_START) >> 10);
 	printk("VmallocUsed:    %9lu kB  (%lu pages)\n", K(vmalloc_nr_pages()), vmalloc_nr_pages());
+	print_deferred();
 	for_each_online_node(nid)
 		for_each_zone_of(NODE_DATA(nid), zone)
 			printk("Node %d, zone %8s: present %8lu  managed %8lu  free %8lu pages\n", nid,
 			       zone->name, zone->present_pages, zone->managed_pages, zone->free_pages);
+	for_each_online_node(nid)
+		if (NODE_DATA(nid)->nr_deferred_pages)
+			printk("Node %d: deferred %8lu pages from pfn %#lx\n", nid,
+			       NODE_DATA(nid)->nr_deferred_pages, NODE_DATA(nid)->first_deferred_pfn);
 	return 0;
 }
 SHELL_CMD(meminfo, cmd_meminfo, "", "memory totals, memblock's reservations, memmap, page tables, zones");
@@ -178,21 +201,32 @@ static unsigned long count_free(const struct zone *zone, unsigned int order, int
 	return n;
 }
 
-/* A pageblock counts in the zone of its first page in the zone's span (Linux's). */
-static void count_pageblocks(const struct zone *zone, unsigned long count[MIGRATE_TYPES])
+/*
+ * A pageblock counts in the zone of its first page in the zone's span
+ * (Linux's). One whose struct pages wait for deferred init is counted
+ * apart: its byte is not written yet. Return: how many those are.
+ */
+static unsigned long count_pageblocks(const struct zone *zone, unsigned long count[MIGRATE_TYPES])
 {
-	unsigned long start = zone->zone_start_pfn, end = zone_end_pfn(zone);
+	unsigned long start = zone->zone_start_pfn, end = zone_end_pfn(zone), deferred = 0;
 
 	for (unsigned long pfn = pageblock_start_pfn(start); pfn < end; pfn += pageblock_nr_pages) {
 		unsigned long p = max(pfn, start);
 
-		if (pfn_valid(p) && page_zone(pfn_to_page(p)) == zone)
+		if (!pfn_valid(p))
+			continue;
+		if (section_deferred(pfn_to_section_nr(p)))
+			deferred++;
+		else if (page_zone(pfn_to_page(p)) == zone)
 			count[get_pageblock_migratetype(p)]++;
 	}
+	return deferred;
 }
 
 static int cmd_pagetypeinfo(int argc, char **argv)
 {
+	unsigned long deferred = 0;
+
 	if (argc != 1)
 		return shell_usage(argv[0]);
 	printk("Page block order: %u\nPages per block:  %lu\n\n", pageblock_order,
@@ -224,13 +258,16 @@ static int cmd_pagetypeinfo(int argc, char **argv)
 
 			if (!zone->present_pages)
 				continue;
-			count_pageblocks(zone, count);
+			deferred += count_pageblocks(zone, count);
 			printk("Node %d, zone %8s", nid, zone->name);
 			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 				printk(" %12lu", count[mt]);
 			printk(" %12lu\n", zone->nr_stolen);
 		}
 	}
+	if (deferred)
+		printk("\n%lu pageblocks not counted: their struct pages wait for deferred init\n",
+		       deferred);
 	return 0;
 }
 SHELL_CMD(pagetypeinfo, cmd_pagetypeinfo, "",
@@ -384,6 +421,9 @@ static int cmd_pfn(int argc, char **argv)
 		print_memory((phys_addr_t)pfn << PAGE_SHIFT, false);
 		return 0;
 	}
+	/* Its section first, if deferred init has not reached it (the walk below reads neighbours). */
+	if (deferred_init_pfn_range(pfn, pfn + 1))
+		printk("  deferred: its section's struct pages were initialised just now\n");
 	page = pfn_to_page(pfn);
 	printk("  struct page %p\n", page);
 	print_flags(page);
@@ -406,7 +446,7 @@ SHELL_CMD(pfn, cmd_pfn, "N",
 
 /* ---- alloc, free ---- */
 
-#define NR_HANDLES	64
+#define NR_HANDLES	256
 
 struct test_alloc {
 	unsigned long id;	/* 0: slot free */

@@ -3,6 +3,7 @@
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 #include <lib/printf.h>
+#include <mm/deferred_init.h>
 #include <mm/memory.h>
 #include <mm/mmzone.h>
 #include <mm/sparse.h>
@@ -119,9 +120,11 @@ static int cmd_vmemmap(int argc, char **argv)
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)
 		largest = max(largest, (u64)pages[nid] * sizeof(struct page));
 	explain_sizes(blocks, conts, largest);
-	printk("memmap: populated in %llu us, %lu struct pages initialised in %llu us\n",
+	printk("memmap: populated in %llu us, %lu struct pages initialised in %llu us at boot; "
+	       "%lu sections (%lu free pages) wait for deferred init\n",
 	       (unsigned long long)(sparse_stats.populate_ns / 1000), sparse_stats.init_pages,
-	       (unsigned long long)(sparse_stats.init_ns / 1000));
+	       (unsigned long long)(sparse_stats.init_ns / 1000), deferred_init_stats.sections,
+	       nr_deferred_pages());
 	return 0;
 }
 SHELL_CMD(vmemmap, cmd_vmemmap, "", "how the memmap is mapped: blocks, contiguous runs, base pages");

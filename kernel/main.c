@@ -18,6 +18,7 @@
 #include <kernel/shell.h>
 #include <version.h>
 #include <lib/stackprotector.h>
+#include <mm/deferred_init.h>
 #include <mm/fault_inject.h>
 #include <mm/fixmap.h>
 #include <mm/memblock.h>
@@ -133,6 +134,10 @@ static void print_banner(void)
 		psci_conduit(), arch_timer_intid(), dt.uart_irq.intid);
 	if (dt.has_bootargs)
 		pr_info("bootargs: %s\n", dt.bootargs);
+	if (deferred_init_stats.sections)
+		pr_info("deferred init: %lu pages in %lu sections wait for %s\n", nr_deferred_pages(),
+			deferred_init_stats.sections, deferred_init_mode == DEFERRED_INIT_ON ?
+			"the idle loop" : "demand");
 	if (fail_nth_site())
 		printk("fail_nth: an allocation at site %s failed during boot; boot went on\n",
 		       fail_nth_site());

@@ -12,6 +12,7 @@
 #include <lib/errno.h>
 #include <lib/parse.h>
 #include <lib/printf.h>
+#include <mm/deferred_init.h>
 #include <mm/fault_inject.h>
 #include <mm/memmap_on_memory.h>
 #include <mm/memory_hotplug.h>
@@ -90,6 +91,22 @@ static void show_##fn(char *buf, size_t len)					\
 CHOICE_PARAM(mom, memmap_on_memory, memmap_on_memory_names)
 CHOICE_PARAM(mom_check, memmap_on_memory_check, memmap_on_memory_check_names)
 CHOICE_PARAM(memhp, memhp_default_state, memhp_state_names)
+
+/* deferred_init=off|on|demand; `set deferred_init off` initialises the rest now. */
+static int set_deferred_init(const char *val, char *why, size_t len)
+{
+	int i, ret = set_choice(val, deferred_init_mode_names, ARRAY_SIZE(deferred_init_mode_names),
+				&i, why, len);
+
+	if (!ret)
+		set_deferred_init_mode(i);
+	return ret;
+}
+
+static void show_deferred_init(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", deferred_init_mode_names[deferred_init_mode]);
+}
 
 /* hold_node=N[,N...]: every DT bank of those nodes is held back for hotplug. */
 static int set_hold_node(const char *val, char *why, size_t len)
@@ -275,6 +292,8 @@ static struct boot_param params[] = {
 	  .show = show_vmalloc_fail_block, .runtime = true },
 	{ .name = "fail_nth", .set = set_fail_nth, .show = show_fail_nth, .runtime = true },
 	{ .name = "log_buf_len", .set = set_log_buf_len, .show = show_log_buf_len },
+	{ .name = "deferred_init", .set = set_deferred_init, .show = show_deferred_init,
+	  .runtime = true },
 	{ .name = "earlycon", .set = set_earlycon, .show = show_earlycon },
 };
 

@@ -13,8 +13,10 @@
 #include <lib/errno.h>
 #include <lib/parse.h>
 #include <lib/printf.h>
+#include <mm/deferred_init.h>
 #include <string.h>
 
+#define PROMPT		"hotmm> "
 #define LINE_MAX	256
 #define HISTORY		16
 
@@ -61,20 +63,46 @@ int shell_parse_u64(const char *s, const char *what, u64 *v)
 	return ret;
 }
 
-/* Wait for the next input byte, sleeping until an interrupt brings one. */
+/* The line being typed, for redrawing it after a kernel message. */
+static const struct line *typing;
+
+static void line_redraw(const struct line *l)
+{
+	console_puts(PROMPT);
+	for (unsigned int i = 0; i < l->len; i++) {
+		char echo[2] = { l->buf[i] < 0x20 || l->buf[i] > 0x7e ? '?' : l->buf[i], 0 };
+
+		console_puts(echo);
+	}
+}
+
+/*
+ * Wait for the next input byte. While there is none, the idle loop gives
+ * deferred struct page init one bounded slice at a time, interrupts on, so
+ * a keystroke waits at most one slice; with nothing to do it sleeps until
+ * an interrupt. When deferred init finishes, its report gets a line of its
+ * own and the prompt and the line typed so far come back.
+ */
 static int getc_wait(void)
 {
 	int c;
 
 	for (;;) {
 		unsigned long flags = arch_local_irq_save();
+		bool idle_work = deferred_init_idle_pending();
 
 		c = pl011_getc();
-		if (c < 0)
+		if (c < 0 && !idle_work)
 			wfi();	/* wakes on a pending interrupt even while masked */
 		arch_local_irq_restore(flags);
 		if (c >= 0)
 			return c;
+		if (idle_work && deferred_init_idle()) {
+			console_puts("\n");
+			deferred_init_report();
+			if (typing)
+				line_redraw(typing);
+		}
 	}
 }
 
@@ -141,6 +169,7 @@ static bool read_line(struct line *l)
 	int prev = 0;
 
 	line_reset(l);
+	typing = l;
 	for (;;) {
 		int c = getc_wait();
 
@@ -236,7 +265,7 @@ void shell_run(void)
 	struct line line;
 
 	for (;;) {
-		console_puts("hotmm> ");
+		console_puts(PROMPT);
 		if (!read_line(&line))
 			continue;
 		printk_console_only = true;	/* a command's output is not a kernel message */

@@ -24,7 +24,7 @@ struct vmcoreinfo {
 	/* Sections and the page allocator (include/mm/sparse.h, mmzone.h). */
 	unsigned long section_size_bits, subsection_shift, max_physmem_bits, max_page_order;
 	unsigned long section_marked_present, section_has_mem_map, section_is_online;
-	unsigned long section_is_early;
+	unsigned long section_is_early, section_deferred;
 	/* struct page flags: node and zone fields (include/mm/mm_types.h). */
 	unsigned long page_nid_shift, page_nid_mask, page_zone_shift, page_zone_mask;
 	unsigned long memblock_nomap;
@@ -54,6 +54,7 @@ const struct vmcoreinfo vmcoreinfo __attribute__((used)) = {
 	.section_has_mem_map = SECTION_HAS_MEM_MAP,
 	.section_is_online = SECTION_IS_ONLINE,
 	.section_is_early = SECTION_IS_EARLY,
+	.section_deferred = SECTION_DEFERRED,
 	.page_nid_shift = PAGE_NID_SHIFT,
 	.page_nid_mask = PAGE_NID_MASK,
 	.page_zone_shift = PAGE_ZONE_SHIFT,

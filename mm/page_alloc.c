@@ -28,6 +28,7 @@
 #include <kernel/panic.h>
 #include <lib/errno.h>
 #include <lib/kernel.h>
+#include <limits.h>
 #include <mm/fault_inject.h>
 #include <mm/memblock.h>
 #include <mm/mmu.h>
@@ -290,15 +291,34 @@ static void __free_pages_core(unsigned long pfn, unsigned int order)
 	free_one_block(zone, pfn, order);
 }
 
+/* The largest naturally aligned block at @start that ends by @end. */
+static unsigned int block_order(unsigned long start, unsigned long end)
+{
+	unsigned int order = start ? min(MAX_PAGE_ORDER, __builtin_ctzl(start)) : MAX_PAGE_ORDER;
+
+	while (start + (1UL << order) > end)
+		order--;
+	return order;
+}
+
 void __free_pages_memory(unsigned long start, unsigned long end)
 {
 	while (start < end) {
-		unsigned int order = start ? min(MAX_PAGE_ORDER, __builtin_ctzl(start)) :
-				     MAX_PAGE_ORDER;
+		unsigned int order = block_order(start, end);
 
-		while (start + (1UL << order) > end)
-			order--;
 		__free_pages_core(start, order);
+		start += 1UL << order;
+	}
+}
+
+void memblock_free_pages(unsigned long start, unsigned long end)
+{
+	while (start < end) {
+		unsigned int order = block_order(start, end);
+		struct zone *zone = page_zone_of(start);
+
+		zone->managed_pages += 1UL << order;
+		free_one_block(zone, start, order);
 		start += 1UL << order;
 	}
 }
@@ -315,6 +335,11 @@ void free_reserved_page(struct page *page)
 	if (!PageReserved(page) || PageBuddy(page))
 		panic("free_reserved_page: pfn %#lx is not reserved (flags %#lx)", pfn,
 		      page->flags);
+	/* Its buddies may not be initialised yet: deferred init frees it with them. */
+	if (!early_page_initialised(pfn)) {
+		deferred_add_pages(page_to_nid(page), pfn, pfn + 1);
+		return;
+	}
 	__free_pages_core(pfn, 0);
 }
 
@@ -352,31 +377,44 @@ void kernel_pages_free(phys_addr_t pa, u64 size)
 	}
 }
 
-/* The pages of memory [start, end) that no reservation touches go to the buddy. */
-static void free_unreserved(unsigned long start, unsigned long end)
+/* Free boot memory goes to the buddy allocator, or waits for deferred init with its section. */
+static void free_boot_pages(void *arg, unsigned long start, unsigned long end, int nid,
+			    enum boot_pages kind)
 {
-	for_each_reserved_region(r) {
-		unsigned long rs = PFN_DOWN(r->base), re = PFN_UP(r->base + r->size);
+	bool deferred = *(bool *)arg;
 
-		if (re <= start)
-			continue;
-		if (rs >= end)
-			break;
-		if (rs > start)
-			__free_pages_memory(start, rs);
-		start = re;
-		if (start >= end)
-			return;
-	}
-	__free_pages_memory(start, end);
+	if (kind != BOOT_PAGES_FREE)
+		return;
+	if (deferred)
+		deferred_add_pages(nid, start, end);
+	else
+		memblock_free_pages(start, end);
 }
 
+/*
+ * The memory no reservation touches, section by section (a free block
+ * never crosses a section): memmap_init() left its struct pages free.
+ */
 void memblock_free_all(void)
 {
-	for_each_mem_region(r) {
-		if (r->flags & MEMBLOCK_NOMAP)
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		NODE_DATA(nid)->first_deferred_pfn = ULONG_MAX;
+	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++) {
+		struct mem_section *ms = &mem_section[nr];
+		unsigned long pfn = section_nr_to_pfn(nr);
+		bool deferred = section_deferred(nr);
+
+		if (!valid_section_nr(nr))
 			continue;
-		free_unreserved(PFN_UP(r->base), PFN_DOWN(r->base + r->size));
+		if (early_section(ms)) {
+			walk_boot_pages(pfn, pfn + PAGES_PER_SECTION, ms->nid, free_boot_pages,
+					&deferred);
+			continue;
+		}
+		for (unsigned long s = pfn; s < pfn + PAGES_PER_SECTION; s += PAGES_PER_SUBSECTION)
+			if (pfn_section_valid(ms, s))
+				walk_boot_pages(s, s + PAGES_PER_SUBSECTION, ms->nid, free_boot_pages,
+						&deferred);
 	}
 }
 
@@ -583,15 +621,20 @@ static int gfp_migratetype(gfp_t gfp)
 static struct page *alloc_from_node(int nid, unsigned int order, gfp_t gfp)
 {
 	pg_data_t *pgdat = NODE_DATA(nid);
+	struct zone *normal = &pgdat->node_zones[ZONE_NORMAL];
 	int mt = gfp_migratetype(gfp);
-	struct page *page = NULL;
+	struct page *page;
 
 	if (!pgdat->online)
 		return NULL;
-	if (gfp & __GFP_MOVABLE)
-		page = rmqueue(&pgdat->node_zones[ZONE_MOVABLE], order, mt);
-	if (!page)
-		page = rmqueue(&pgdat->node_zones[ZONE_NORMAL], order, mt);
+	do {
+		page = NULL;
+		if (gfp & __GFP_MOVABLE)
+			page = rmqueue(&pgdat->node_zones[ZONE_MOVABLE], order, mt);
+		if (!page)
+			page = rmqueue(normal, order, mt);
+		/* Linux's _deferred_grow_zone(): no false out-of-memory while pages wait. */
+	} while (!page && deferred_grow_zone(normal, order));
 	return page;
 }
 

@@ -8,11 +8,14 @@
  * served from them, and pages freed into them stay there. Each pageblock
  * belongs to the zone of its pages, which is not always the zone of the
  * range's first page: nodes may interleave (a node hot-added above another),
- * so every free block is refiled in the zone it belongs to.
+ * so every free block is refiled in the zone it belongs to. Struct pages
+ * that deferred init has not reached yet are initialised before a walk reads
+ * them.
  */
 #include <kernel/panic.h>
 #include <lib/errno.h>
 #include <lib/kernel.h>
+#include <mm/deferred_init.h>
 #include <mm/page_alloc.h>
 #include <mm/sparse.h>
 
@@ -79,6 +82,8 @@ int set_migratetype_isolate(unsigned long start_pfn, unsigned long end_pfn)
 {
 	if (!isolation_range_ok(start_pfn, end_pfn))
 		return -EINVAL;
+	/* The walk reads struct pages from the MAX_ORDER block below start on. */
+	deferred_init_pfn_range(ALIGN_DOWN(start_pfn, 1UL << MAX_PAGE_ORDER), end_pfn);
 	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages)
 		if (get_pageblock_migratetype(pfn) == MIGRATE_ISOLATE)
 			return -EBUSY;
@@ -101,6 +106,7 @@ struct zone *test_pages_in_a_zone(unsigned long start_pfn, unsigned long end_pfn
 {
 	struct zone *zone = NULL;
 
+	deferred_init_pfn_range(start_pfn, end_pfn);
 	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++) {
 		struct page *page = pfn_to_online_page(pfn);
 
@@ -119,6 +125,7 @@ struct zone *test_pages_in_a_zone(unsigned long start_pfn, unsigned long end_pfn
 
 long has_unmovable_pages(unsigned long start_pfn, unsigned long end_pfn)
 {
+	deferred_init_pfn_range(start_pfn, end_pfn);
 	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn = pfn_walk_next(pfn)) {
 		struct page *page;
 

@@ -17,6 +17,7 @@
 #include <lib/bitmap.h>
 #include <lib/errno.h>
 #include <lib/kernel.h>
+#include <mm/deferred_init.h>
 #include <mm/memblock.h>
 #include <mm/mmu.h>
 #include <mm/mmzone.h>
@@ -88,7 +89,6 @@ static void log_memmap_run(unsigned long first, unsigned long end, int nid,
  */
 static void populate_boot_memmap(void)
 {
-	struct vmemmap_cursor cursor = { 0 };
 	unsigned long nr = 0;
 
 	while (nr < NR_MEM_SECTIONS) {
@@ -108,29 +108,35 @@ static void populate_boot_memmap(void)
 		if (ret)
 			panic("sparse: no memmap for sections %lu-%lu on node %d: %d",
 			      nr, end - 1, nid, ret);
-		log_memmap_run(nr, end, nid, &cursor);
 		for (; nr < end; nr++)
 			mem_section[nr].flags |= SECTION_HAS_MEM_MAP;
 	}
 }
 
-/*
- * Every struct page of a populated section: reserved, in ZONE_NORMAL of
- * its node, each pageblock Movable as Linux boots them.
- */
-static void memmap_init(void)
+/* The same runs, logged once the timing is done (the console is slow). */
+static void log_memmap_runs(struct vmemmap_cursor *cursor)
 {
-	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++) {
-		unsigned long pfn = section_nr_to_pfn(nr);
+	unsigned long nr = 0;
 
-		if (valid_section_nr(nr))
-			memmap_init_range(pfn, pfn + PAGES_PER_SECTION, mem_section[nr].nid,
-					  ZONE_NORMAL, 1UL << PG_reserved, MIGRATE_MOVABLE);
+	while (nr < NR_MEM_SECTIONS) {
+		unsigned long end = nr + 1;
+		int nid = mem_section[nr].nid;
+
+		if (!present_section_nr(nr) || !early_section(&mem_section[nr])) {
+			nr++;
+			continue;
+		}
+		while (end < NR_MEM_SECTIONS && present_section_nr(end) &&
+		       mem_section[end].nid == nid)
+			end++;
+		log_memmap_run(nr, end, nid, cursor);
+		nr = end;
 	}
 }
 
 void sparse_init(void)
 {
+	struct vmemmap_cursor cursor = { 0 };
 	u64 t0, t1;
 
 	vmemmap = (struct page *)VMEMMAP_START - (memstart_addr >> PAGE_SHIFT);
@@ -139,10 +145,13 @@ void sparse_init(void)
 	populate_boot_memmap();
 	t1 = arch_counter_read();
 	memmap_init();
-	pgtable_origins_settle();	/* table origins move into struct pages */
-	sparse_stats.populate_ns = (t1 - t0) * 1000000000ULL / arch_counter_freq();
 	sparse_stats.init_ns = (arch_counter_read() - t1) * 1000000000ULL / arch_counter_freq();
-	sparse_stats.init_pages = nr_populated_sections() * PAGES_PER_SECTION;
+	sparse_stats.populate_ns = (t1 - t0) * 1000000000ULL / arch_counter_freq();
+	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++)
+		if (valid_section_nr(nr) && !section_deferred(nr))
+			sparse_stats.init_pages += PAGES_PER_SECTION;
+	pgtable_origins_settle();	/* table origins move into struct pages */
+	log_memmap_runs(&cursor);
 }
 
 /* ---- hot-added subsections ---- */
@@ -193,6 +202,8 @@ int sparse_add_section(int nid, unsigned long start_pfn, unsigned long nr_pages,
 
 	if (ret)
 		return ret;
+	/* Its holes are about to become memory: their struct pages must be initialised first. */
+	deferred_init_pfn_range(start_pfn, end_pfn);
 	/* An early section's memmap covers its holes already (Linux's section_activate()). */
 	if (!early_section(ms)) {
 		ret = vmemmap_populate_tables(memmap_va(start_pfn), memmap_va(end_pfn), nid, altmap,

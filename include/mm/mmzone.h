@@ -65,6 +65,13 @@ typedef struct pglist_data {
 	unsigned long node_spanned_pages;
 	unsigned long node_present_pages;
 	struct zone node_zones[MAX_NR_ZONES];
+	/*
+	 * Deferred init (mm/deferred_init.c): the first pfn of the lowest
+	 * section still holding free pages of this node that wait for it
+	 * (ULONG_MAX: none), and how many such pages the node has.
+	 */
+	unsigned long first_deferred_pfn;
+	unsigned long nr_deferred_pages;
 } pg_data_t;
 
 extern pg_data_t node_data[MAX_NUMNODES];

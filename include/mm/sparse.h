@@ -32,6 +32,13 @@ struct pgtable_alloc;
 #define SECTION_HAS_MEM_MAP	(1UL << 1)
 #define SECTION_IS_ONLINE	(1UL << 2)
 #define SECTION_IS_EARLY	(1UL << 3)	/* boot memory: whole section */
+/*
+ * hotmm's: boot memory whose struct pages wait for deferred init
+ * (mm/deferred_init.c); only its reserved pages are initialised. Linux
+ * keeps one pgdat->first_deferred_pfn instead and initialises in pfn order;
+ * a flag per section lets `pfn N` initialise just the section it needs.
+ */
+#define SECTION_DEFERRED	(1UL << 4)
 
 struct vmem_altmap;
 
@@ -95,6 +102,12 @@ static inline bool online_section_nr(unsigned long nr)
 static inline bool early_section(const struct mem_section *ms)
 {
 	return ms->flags & SECTION_IS_EARLY;
+}
+
+/* Whether section @nr's struct pages still wait for deferred init (some of them may be done). */
+static inline bool section_deferred(unsigned long nr)
+{
+	return nr < NR_MEM_SECTIONS && (mem_section[nr].flags & SECTION_DEFERRED);
 }
 
 /* Whether @pfn's subsection holds memory (for boot sections: memory, not a hole). */
@@ -173,8 +186,8 @@ static inline bool memmap_in_use(unsigned long start_pfn, unsigned long end_pfn)
 /* What building the boot memmap took (for `vmemmap` and `make bench`). */
 struct sparse_stats {
 	u64 populate_ns;	/* vmemmap_populate() of every boot section */
-	u64 init_ns;		/* initialising the struct pages */
-	unsigned long init_pages;	/* struct pages initialised */
+	u64 init_ns;		/* initialising the struct pages at boot */
+	unsigned long init_pages;	/* struct pages of the sections initialised at boot */
 };
 extern struct sparse_stats sparse_stats;
 

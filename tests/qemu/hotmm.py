@@ -108,10 +108,14 @@ class Console:
       transcript    everything QEMU wrote so far (bytes)
       qemu_cmdline  the command run-qemu.sh printed
       exitstatus    QEMU's exit status once it has ended (None before)
+
+    With settle=True (the default) wait_boot() also waits for deferred
+    struct page init to finish (wait_deferred()).
     """
 
-    def __init__(self, granule="4K", *args, timeout=None, boot=True, env=None):
+    def __init__(self, granule="4K", *args, timeout=None, boot=True, env=None, settle=True):
         self.granule = granule
+        self.settle = settle
         self.args = ["--page-size", granule, "--serial", "raw", *args]
         self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self._disabled = []  # stack of sets of disabled bad-pattern names
@@ -268,7 +272,24 @@ class Console:
         start = text.find(BANNER_FIRST)
         self.banner_text = text[start:] if start >= 0 else text
         self.banner = parse_banner(self.banner_text)
+        if self.settle:
+            self.wait_deferred(timeout)
         return self.banner
+
+    def wait_deferred(self, timeout=None):
+        """Wait until deferred struct page init is done, when the banner says the
+        idle loop has it to do: the kernel then prints its one report line
+        and the prompt again. Tests that count pages to the page see a
+        settled machine this way; Console(..., settle=False) leaves it
+        running. Returns the report line, or None when there was nothing to
+        wait for."""
+        if "wait for the idle loop" not in self.banner.get("deferred init", ""):
+            return None
+        self._wait([re.compile(rb"\ndeferred init: done at [^\r\n]*\r*\n")], timeout)
+        line = self.after.strip()
+        self._wait([PROMPT_RE], timeout)
+        self.banner["deferred_done"] = line
+        return line
 
     def send_bytes(self, data):
         """Write raw bytes to the guest's UART."""

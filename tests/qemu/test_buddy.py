@@ -39,7 +39,7 @@ PAGEBLOCK_ORDER = {"4K": 9, "16K": 11, "64K": 13}    # the default pageblock_ord
 SUBSECTION_SHIFT = 21
 MIGRATETYPES = ("Unmovable", "Movable", "Reclaimable", "Isolate")
 ZONES = ("Normal", "Movable")
-NR_HANDLES = 64
+NR_HANDLES = 256
 NUMA = ("--numa", "384M,640M", "--smp", "2")
 NODE1_BASE = RAM_BASE + 384 * MiB
 
@@ -60,10 +60,19 @@ def _one(regex, text, what):
     return m
 
 
+# Free pages waiting for deferred init, and how the work went (mm/deferred_init.c).
+DEFERRED_RE = (r"Deferred:\s+(\d+) kB  \((?P<pages>\d+) pages in (?P<sections>\d+) of "
+               r"(?P<boot_sections>\d+) sections, deferred_init=(?P<mode>\w+); (?P<idle_sections>\d+) "
+               r"sections in (?P<idle_slices>\d+) idle slices, longest (?P<longest_us>\d+) us; "
+               r"(?P<demand>\d+) on demand; (?P<work_us>\d+) us of work\)")
+
+
 def parse_meminfo(text):
     """`meminfo` -> dict of kB figures, "reserved_pages", "items" {name: bytes},
     "memmap_sections", "tables" (kernel, vmemmap, vmalloc, hotplug), "vmalloc_pages",
     "hotplug" (ranges, blocks, online, hosted, existing, moved since boot),
+    "Deferred" (kB) and "deferred" (pages, sections, boot_sections, mode, idle_sections,
+    idle_slices, longest_us, demand, work_us), "node_deferred" {nid: (pages, first pfn)},
     "zones" {(nid, zone): (present, managed, free)}."""
     out = {"items": {}, "zones": {}}
     lines = text.splitlines()
@@ -98,16 +107,25 @@ def parse_meminfo(text):
             out["VmallocTotal"] = int(m.group(1))
         elif m := re.fullmatch(r"VmallocUsed:\s+(\d+) kB  \((\d+) pages\)", line):
             out["VmallocUsed"], out["vmalloc_pages"] = int(m.group(1)), int(m.group(2))
+        elif m := re.fullmatch(DEFERRED_RE, line):
+            out["Deferred"] = int(m.group(1))
+            out["deferred"] = {k: (v if k == "mode" else int(v))
+                               for k, v in m.groupdict().items()}
         elif m := re.fullmatch(r"Node (\d+), zone\s+(\S+): present\s+(\d+)  managed\s+(\d+)"
                                r"  free\s+(\d+) pages", line):
             key = (int(m.group(1)), m.group(2))
             assert key not in out["zones"], f"zone {key} listed twice:\n{text}"
             out["zones"][key] = tuple(int(m.group(g)) for g in (3, 4, 5))
+        elif m := re.fullmatch(r"Node (\d+): deferred\s+(\d+) pages from pfn (0x[0-9a-f]+)", line):
+            out.setdefault("node_deferred", {})[int(m.group(1))] = (int(m.group(2)),
+                                                                   int(m.group(3), 16))
         else:
             raise AssertionError(f"meminfo: unexpected line {line!r}:\n{text}")
     for key in ("MemTotal", "MemFree", "RAM", "NoMap", "Reserved", "Memmap", "PageTables",
-                "Hotplug", "VmallocTotal", "VmallocUsed"):
+                "Hotplug", "VmallocTotal", "VmallocUsed", "Deferred"):
         assert key in out, f"no {key} in meminfo:\n{text}"
+    assert sum(p for p, _ in out.get("node_deferred", {}).values()) == out["deferred"]["pages"], \
+        text
     return out
 
 
@@ -320,6 +338,8 @@ def check_meminfo(con, granule, lay=None):
     total = lay.pages()
     rsv = lay.reserved_pages()
     assert mi["RAM"] == total * kib, ctx
+    # Settled (the console waited for deferred init): nothing waits any more.
+    assert (mi["Deferred"], mi["deferred"]["pages"], mi["deferred"]["sections"]) == (0, 0, 0), ctx
     assert mi["NoMap"] == 0, ctx
     assert (mi["reserved_pages"], mi["Reserved"]) == (rsv, rsv * kib), ctx
     assert mi["MemTotal"] == (total - rsv) * kib, (
@@ -747,7 +767,7 @@ def test_alloc_until_out_of_memory_and_handles(boot, granule):
     # Once more: nothing at all, one line, nothing changes.
     assert alloc(con, f"{order}", want=0,
                  error=f"error: out of memory after 0 of 1 allocation(s) of order {order}") == []
-    # Out of handles: the rest of the 64, then one more.
+    # Out of handles: the rest of them, then one more.
     rest = NR_HANDLES - fit
     small = alloc(con, f"0 {NR_HANDLES}", want=rest,
                   error=f"error: out of handles after {rest} of {NR_HANDLES} allocation(s): "

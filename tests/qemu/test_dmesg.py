@@ -2,7 +2,9 @@
 
 - After boot the log is exactly the guest's boot output, line for line, each
   line stamped "[seconds.micros] " from the generic counter, in order: boot
-  warnings (bad arguments), the vmemmap's mapping decision, the banner.
+  warnings (bad arguments), the vmemmap's mapping decision, the banner; then
+  the one line deferred struct page init prints when it is done (the
+  console waits for it).
   `dmesg -r` adds Linux's "<level>" (4 for warnings, 6 for pr_info()).
 - A shell command's output, its errors and unknown commands are console
   output, not kernel messages: the log does not grow.
@@ -30,6 +32,12 @@ def boot_lines(con):
     return [ln for ln in head.split("\n")[:-1] if not ln.startswith("run-qemu: ")]
 
 
+def logged_lines(con):
+    """boot_lines() and, once deferred init is done, its report line."""
+    done = con.banner.get("deferred_done")
+    return boot_lines(con) + ([done] if done else [])
+
+
 def parse_dmesg(out):
     """dmesg output -> (dropped, [(level or None, microseconds, text)])."""
     dropped, records = 0, []
@@ -54,7 +62,9 @@ def texts(records):
 
 def test_dmesg_is_the_boot_output(boot, granule):
     con = boot(granule, "--append", "frob vmemmap=foo")
-    want = boot_lines(con)
+    boot_out = boot_lines(con)
+    want = logged_lines(con)
+    assert want[-1].startswith("deferred init: done at "), want
     assert want[:2] == ["warning: unknown boot argument 'frob' ignored",
                         "warning: boot argument vmemmap=foo: expected one of auto, section, base; "
                         "default kept"], want
@@ -64,8 +74,11 @@ def test_dmesg_is_the_boot_output(boot, granule):
     dropped, records = parse_dmesg(out)
     assert dropped == 0 and texts(records) == want, out
     # "boot to prompt: N us" is stamped when it was printed, after N.
-    n = int(re.fullmatch(r"boot to prompt: (\d+) us", want[-1]).group(1))
-    assert n <= records[-1][1] < n + 1000000, out
+    n = int(re.fullmatch(r"boot to prompt: (\d+) us", boot_out[-1]).group(1))
+    assert n <= records[len(boot_out) - 1][1] < n + 1000000, out
+    # The deferred init report: stamped when it was done ("done at N us"), after the prompt.
+    n = int(re.match(r"deferred init: done at (\d+) us", want[-1]).group(1))
+    assert records[len(boot_out) - 1][1] <= n <= records[-1][1], out
     # -r: the same lines with their levels.
     dropped, raw = parse_dmesg(con.cmd("dmesg -r"))
     assert [(lv, t) for lv, _, t in raw] == [(4, want[0]), (4, want[1])] + \
@@ -84,7 +97,7 @@ def test_dmesg_is_the_boot_output(boot, granule):
 def test_dmesg_wrap_keeps_newest_and_counts_dropped(boot, granule):
     args = "log_buf_len=1K " + " ".join(f"unknown{i:02}" for i in range(30))
     con = boot(granule, "--append", args)
-    want = boot_lines(con)
+    want = logged_lines(con)
     assert len([w for w in want if w.startswith("warning: unknown boot argument")]) == 30, want
     # The ring keeps the longest run of newest lines that fits.
     kept, used = 0, 0

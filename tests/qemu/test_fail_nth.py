@@ -75,6 +75,7 @@ def boot_once(granule, args, n):
         con._booted = True
         con.banner = hotmm.parse_banner(con.before)
         m = HANDLED_RE.search(con.before)
+        con.wait_deferred(20)
         return "prompt", m.group(1) if m else None, con
     except BaseException:
         os.makedirs(LOG_DIR, exist_ok=True)

@@ -315,7 +315,7 @@ def test_hotmm_pfn_is_pfn(boot, granule):
 def test_hotmm_tables_are_the_console_tables(boot, granule):
     # Some test allocations first, so buddyinfo is not the boot's; a small
     # log that wrapped, so records straddle the ring's end and some were dropped.
-    args = "log_buf_len=1K " + " ".join(f"frob{i:02}" for i in range(30))
+    args = "log_buf_len=1K deferred_init=off " + " ".join(f"frob{i:02}" for i in range(30))
     con, port = boot_for_gdb(boot, granule, *NUMA, "--append", args)
     con.cmd("alloc 0 7")
     con.cmd("alloc --movable 3 2")

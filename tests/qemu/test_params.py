@@ -28,17 +28,19 @@ from test_buddy import (MAX_ORDER, PAGEBLOCK_ORDER, SECTION_BITS, Layout, alloc,
 # Every argument README.md documents, plus earlycon (accepted as Linux's).
 NAMES = ("mem", "hold_node", "memmap_on_memory", "memmap_on_memory_check", "vmemmap",
          "altmap_fallback", "memhp_default_state", "pageblock_order", "memory_block_size",
-         "vmemmap_fail_block", "vmalloc_fail_block", "fail_nth", "log_buf_len", "earlycon")
+         "vmemmap_fail_block", "vmalloc_fail_block", "fail_nth", "log_buf_len", "deferred_init",
+         "earlycon")
 CHOICES = {
     "vmemmap": ("auto", "section", "base"),
     "altmap_fallback": ("none", "basepages"),
     "memmap_on_memory": ("off", "on", "force"),
     "memmap_on_memory_check": ("hotmm", "linux"),
     "memhp_default_state": ("online", "offline"),
+    "deferred_init": ("off", "on", "demand"),
 }
 # What `set` may change after boot.
 RUNTIME = ("memmap_on_memory", "memmap_on_memory_check", "altmap_fallback", "memhp_default_state",
-           "vmemmap_fail_block", "vmalloc_fail_block", "fail_nth")
+           "vmemmap_fail_block", "vmalloc_fail_block", "fail_nth", "deferred_init")
 
 
 def section_mib(granule):
@@ -64,6 +66,7 @@ def defaults(granule):
         "vmalloc_fail_block": "0",
         "fail_nth": "0",
         "log_buf_len": "16 KiB",
+        "deferred_init": "on",
         "earlycon": "pl011 (always)",
     }
 
@@ -168,6 +171,9 @@ def test_valid_arguments_together(boot, granule):
     ("fail_nth=0", "0"),
     ("vmemmap_fail_block=0", "0"),
     ("log_buf_len=1K", "1 KiB"),
+    ("deferred_init=off", "off"),
+    ("deferred_init=demand", "demand"),
+    ("deferred_init=on", "on"),
     ("earlycon", "pl011 (always)"),
 ])
 def test_valid_argument_shows_in_params(boot, granule, arg, value):
@@ -368,7 +374,7 @@ INVALID = ["pageblock_order=0", "pageblock_order=99", "pageblock_order=abc", "pa
            "vmemmap=foo", "vmemmap=BASE", "vmemmap=", "altmap_fallback=y",
            "memmap_on_memory=maybe", "memhp_default_state=x", "log_buf_len=3K",
            "hold_node=8", "hold_node=1,x", "hold_node=", "memmap_on_memory_check=arm64",
-           "log_buf_len=128K"]
+           "log_buf_len=128K", "deferred_init=maybe", "deferred_init="]
 
 
 @pytest.mark.parametrize("arg", INVALID)
@@ -442,7 +448,8 @@ def test_set_changes_run_time_settings_only(boot, granule):
     con = boot(granule)
     before = params(con)
     for name, value in (("memmap_on_memory", "force"), ("memmap_on_memory_check", "linux"),
-                        ("memhp_default_state", "offline"), ("altmap_fallback", "basepages")):
+                        ("memhp_default_state", "offline"), ("altmap_fallback", "basepages"),
+                        ("deferred_init", "demand")):
         assert con.cmd(f"set {name} {value}") == ""
         assert params(con)[name] == (value, "set")
     # Boot-only settings, bad values, unknown names: one error line each, nothing changed.

@@ -35,6 +35,7 @@
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,14 +44,18 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "fake/fake_clock.h"
 #include "fake/fake_sparse.h"
 #include <lib/errno.h>
+#include <mm/deferred_init.h>
 #include <mm/fault_inject.h>
 #include <mm/memblock.h>
 #include <mm/memory_hotplug.h>
 #include <mm/mmu.h>
 #include <mm/page_alloc.h>
 #include <mm/pfn.h>
+
+#include "../../mm/internal.h"
 
 #define B		0x40000000UL
 #define S		(1UL << SECTION_SIZE_BITS)
@@ -256,6 +261,8 @@ static int teardown(void **state)
 	fake_sparse_subsections = false;
 	fake_sparse_back_data = false;
 	pageblock_order = default_pageblock_order;
+	deferred_init_mode = DEFERRED_INIT_OFF;
+	fake_clock_reset();
 	return 0;
 }
 
@@ -343,6 +350,26 @@ static unsigned long check_free_lists(void)
 	return blocks;
 }
 
+/*
+ * A page deferred init has not reached: in no free block and no allocation;
+ * its struct page is the poison nobody wrote, unless it is reserved memory,
+ * which boot initialises in every section.
+ */
+static void check_deferred_page(unsigned long pfn, const struct page *p, u8 st)
+{
+	static const u8 poison[sizeof(struct page)] = {
+		[0 ... sizeof(struct page) - 1] = FAKE_SPARSE_POISON
+	};
+
+	if (st != PS_NONE)
+		fail_msg("pfn %#lx waits for deferred init, but is %s", pfn,
+			 st == PS_ALLOC ? "allocated" : "free");
+	if (PageReserved(p) && p->_refcount == 1)
+		return;
+	if (memcmp(p, poison, sizeof(poison)))
+		fail_msg("pfn %#lx waits for deferred init, but its struct page was written", pfn);
+}
+
 static void check_pages(void)
 {
 	unsigned long managed[MAX_NUMNODES * MAX_NR_ZONES] = { 0 };
@@ -374,6 +401,10 @@ static void check_pages(void)
 			continue;
 		}
 		p = pfn_to_page(pfn);
+		if (!early_page_initialised(pfn)) {
+			check_deferred_page(pfn, p, st);
+			continue;
+		}
 		if (st == PS_NONE) {
 			if (!PageReserved(p))
 				fail_msg("pfn %#lx is neither free, allocated nor reserved", pfn);
@@ -407,7 +438,7 @@ static void check_maximal(unsigned long blocks)
 	for (unsigned long i = 0; i < span; i++) {
 		if (i % PB == 0)
 			iso = pfn_valid(lo_pfn + i) && pageblock_isolated(lo_pfn + i);
-		if (expect_zone[i] < 0 || pstate[i] == PS_ALLOC)
+		if (expect_zone[i] < 0 || pstate[i] == PS_ALLOC || !early_page_initialised(lo_pfn + i))
 			levels[0][i] = -1;
 		else
 			levels[0][i] = expect_zone[i] * 2 + iso;
@@ -1696,7 +1727,7 @@ static u64 rnd(void)
 
 /* What a random sequence did, so that a run shows it exercised each path. */
 static struct {
-	unsigned long allocs, failed, isolated, busy, invalid, undone;
+	unsigned long allocs, failed, isolated, busy, invalid, undone, deferred;
 } stats;
 
 static unsigned int random_order(void)
@@ -1718,6 +1749,10 @@ static void check_alloc_failure(int nid, unsigned int order, gfp_t gfp)
 			continue;
 		if (!NODE_DATA(n)->online)
 			continue;
+		/* no false out-of-memory while pages wait for deferred init */
+		if (NODE_DATA(n)->nr_deferred_pages)
+			fail_msg("order %u gfp %#x node %d failed, but node %d has %lu deferred pages",
+				 order, gfp, nid, n, NODE_DATA(n)->nr_deferred_pages);
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			if (z == ZONE_MOVABLE && !(gfp & __GFP_MOVABLE))
 				continue;
@@ -1862,7 +1897,16 @@ static void random_sequence(const char *what, unsigned int steps)
 	for (unsigned int step = 0; step < steps; step++) {
 		unsigned int r = rnd() % 100;
 
-		if (r < 50) {
+		if (deferred_init_stats.sections && rnd() % 16 == 0) {
+			/* deferred init: an idle slice, or a page's section on demand */
+			unsigned long pfn = lo_pfn + rnd() % span;
+
+			if (rnd() % 2)
+				deferred_init_idle();
+			else
+				deferred_init_pfn_range(pfn, pfn + 1);
+			stats.deferred++;
+		} else if (r < 50) {
 			random_alloc();
 		} else if (r < 88) {
 			if (nr_allocs)
@@ -1927,6 +1971,354 @@ static void test_random_small_layout(void **state)
 	random_sequence("small", 1500);
 }
 
+
+/* ---- deferred init ---- */
+
+/*
+ * Node 0 over sections 0-3 with a hole in section 2, node 1 from the middle
+ * of section 4 to the middle of section 6. Each node's first
+ * PAGES_PER_SECTION pages are initialised at boot, in whole sections; the
+ * rest waits: sections 1, 2, 3 (node 0) and 6 (node 1). Reservations sit in
+ * deferred sections at odd pages (their struct pages are initialised at
+ * boot all the same), and a no-map range too.
+ *
+ *   B         B+S       B+2S      B+3S      B+4S      B+5S      B+6S      B+7S
+ *   |== n0 ===|== n0 ===|n0 .hole.|== n0 ===|    |=n1=|== n1 ===|=n1=|
+ *     boot     deferred  deferred  deferred    boot     boot   deferred
+ *              pgtable             no-map                      memmap
+ */
+static const struct layout deep = {
+	.mem = {
+		{ B, 2 * S + S / 2 + 3 * P, 0 },
+		{ B + 2 * S + 3 * (S / 4), S + S / 4, 0 },
+		{ B + 4 * S + S / 2, 2 * S, 1 },
+	},
+	.nr_mem = 3,
+	.rsv = {
+		{ B, 1000, "dtb", false },
+		{ B + 64 * P, 200 * P + 5, "kernel", false },
+		{ B + S + 7 * P, 3 * P, "pgtable", false },
+		{ B + 3 * S + S / 2, 16 * P, "no-map", true },
+		{ B + 6 * S + 3 * P, 64 * P + 1, "memmap", false },
+	},
+	.nr_rsv = 5,
+};
+
+static const unsigned long deep_deferred[] = { 1, 2, 3, 6 };	/* sections above B */
+
+static void boot_deferred(const struct layout *l)
+{
+	deferred_init_mode = DEFERRED_INIT_ON;
+	boot(l);
+}
+
+/* What the model says waits for deferred init on @nid: managed-to-be pages of deferred sections. */
+static unsigned long deferred_expected(int nid)
+{
+	unsigned long n = 0;
+
+	for (unsigned long i = 0; i < span; i++)
+		n += expect_zone[i] >= 0 && expect_zone[i] / MAX_NR_ZONES == nid &&
+		     !early_page_initialised(lo_pfn + i);
+	return n;
+}
+
+/* Every pfn's flags, references and order, and every zone's counters: the allocator's state. */
+struct buddy_state {
+	unsigned long nr_free[MAX_NUMNODES][MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long managed[MAX_NUMNODES][MAX_NR_ZONES], free[MAX_NUMNODES][MAX_NR_ZONES];
+	unsigned long present[MAX_NUMNODES][MAX_NR_ZONES];
+	unsigned long *words;	/* 3 per pfn: flags, refcount, private */
+};
+
+static void buddy_state_take(struct buddy_state *b)
+{
+	memset(b, 0, sizeof(*b));
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = zone_of(nid, z);
+
+			for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
+				b->nr_free[nid][z][o] = zone->free_area[o].nr_free;
+			b->managed[nid][z] = zone->managed_pages;
+			b->free[nid][z] = zone->free_pages;
+			b->present[nid][z] = zone->present_pages;
+		}
+	}
+	b->words = calloc(3 * span, sizeof(unsigned long));
+	assert_non_null(b->words);
+	for (unsigned long pfn = lo_pfn; pfn < hi_pfn; pfn++) {
+		unsigned long *w = b->words + 3 * (pfn - lo_pfn);
+
+		if (!pfn_valid(pfn))
+			continue;
+		w[0] = pfn_to_page(pfn)->flags;
+		w[1] = pfn_to_page(pfn)->_refcount;
+		w[2] = pfn_to_page(pfn)->private;
+	}
+}
+
+static void buddy_state_compare(const struct buddy_state *a, const struct buddy_state *b)
+{
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
+				if (a->nr_free[nid][z][o] != b->nr_free[nid][z][o])
+					fail_msg("node %d zone %d order %u: %lu free blocks, %lu without "
+						 "deferred init", nid, z, o, a->nr_free[nid][z][o],
+						 b->nr_free[nid][z][o]);
+			assert_int_equal(a->managed[nid][z], b->managed[nid][z]);
+			assert_int_equal(a->free[nid][z], b->free[nid][z]);
+			assert_int_equal(a->present[nid][z], b->present[nid][z]);
+		}
+	}
+	for (unsigned long i = 0; i < 3 * span; i++)
+		if (a->words[i] != b->words[i])
+			fail_msg("pfn %#lx: %s %#lx, %#lx without deferred init", lo_pfn + i / 3,
+				 (const char *[]){ "flags", "refcount", "order" }[i % 3], a->words[i],
+				 b->words[i]);
+}
+
+/* The state now against a boot of @l with deferred_init=off, nothing allocated. */
+static void compare_with_boot_off(const struct layout *l)
+{
+	struct buddy_state with, without;
+
+	assert_int_equal(nr_allocs, 0);
+	buddy_state_take(&with);
+	model_free();
+	fake_sparse_reset();
+	deferred_init_mode = DEFERRED_INIT_OFF;
+	boot(l);
+	buddy_state_take(&without);
+	buddy_state_compare(&with, &without);
+	free(with.words);
+	free(without.words);
+}
+
+/**
+ * Linux's rule: each node's first section of memory at boot, the rest
+ * deferred; reserved and no-map pages of deferred sections are initialised
+ * at boot, their free pages and holes are not (poison), and their free
+ * pages are counted per node, not managed.
+ */
+static void test_deferred_boot_follows_linux_rule(void **state)
+{
+	unsigned long base_nr = pfn_to_section_nr(pfn_of(B));
+
+	boot_deferred(&deep);
+	for (unsigned long nr = base_nr; nr < base_nr + 7; nr++) {
+		bool want = false;
+
+		for (size_t i = 0; i < ARRAY_SIZE(deep_deferred); i++)
+			want |= nr == base_nr + deep_deferred[i];
+		assert_int_equal(section_deferred(nr), want);
+	}
+	assert_int_equal(deferred_init_stats.sections, ARRAY_SIZE(deep_deferred));
+	assert_int_equal(deferred_init_stats.boot_sections, ARRAY_SIZE(deep_deferred));
+	for (int nid = 0; nid < 2; nid++) {
+		assert_true(deferred_expected(nid) > 0);
+		assert_int_equal(NODE_DATA(nid)->nr_deferred_pages, deferred_expected(nid));
+		assert_int_equal(zone_of(nid, ZONE_NORMAL)->managed_pages,
+				 managed_expected(nid) - deferred_expected(nid));
+	}
+	assert_int_equal(NODE_DATA(0)->first_deferred_pfn, pfn_of(B + S));
+	assert_int_equal(NODE_DATA(1)->first_deferred_pfn, pfn_of(B + 6 * S));
+	assert_int_equal(nr_deferred_pages(), deferred_expected(0) + deferred_expected(1));
+	/* reserved, no-map: initialised with their node; a free page and a hole: not */
+	assert_true(PageReserved(pfn_to_page(pfn_of(B + S + 8 * P))));
+	assert_true(PageReserved(pfn_to_page(pfn_of(B + 3 * S + S / 2))));
+	assert_true(PageReserved(pfn_to_page(pfn_of(B + 6 * S + 67 * P))));
+	assert_int_equal(page_to_nid(pfn_to_page(pfn_of(B + 6 * S + 3 * P))), 1);
+	assert_int_equal(pfn_to_page(pfn_of(B + S + 6 * P))->flags, ~0UL / 0xff * FAKE_SPARSE_POISON);
+	assert_int_equal(pfn_to_page(pfn_of(B + 2 * S + S / 2 + 3 * P))->flags,
+			 ~0UL / 0xff * FAKE_SPARSE_POISON);
+	assert_false(early_page_initialised(pfn_of(B + S + 6 * P)));
+	assert_true(early_page_initialised(pfn_of(B + S - 1)));
+	check_all();
+}
+
+/**
+ * Allocations grow a node from its deferred sections as they need
+ * (deferred_grow_zone()): NULL comes only once nothing waits where the
+ * request may look. Everything freed again, the allocator is exactly what
+ * a deferred_init=off boot gives: counters, free blocks per order, every
+ * struct page's flags, references and order.
+ */
+static void test_deferred_grow_never_false_enomem(void **state)
+{
+	unsigned long n0;
+	struct page *page;
+
+	boot_deferred(&deep);
+	n0 = NODE_DATA(0)->nr_deferred_pages;
+	/* Node 1 first, on its own: node 0's deferred pages stay. */
+	for (int o = MAX_PAGE_ORDER; o >= 0; o--) {
+		while ((page = alloc_pages_node(1, o, __GFP_THISNODE | __GFP_MOVABLE)))
+			track(page, o);
+		assert_int_equal(NODE_DATA(1)->nr_deferred_pages, 0);
+		check_alloc_failure(1, o, __GFP_THISNODE | __GFP_MOVABLE);
+	}
+	assert_int_equal(NODE_DATA(0)->nr_deferred_pages, n0);
+	assert_int_equal(NODE_DATA(1)->first_deferred_pfn, ULONG_MAX);
+	check_all();
+	/* Then everything, largest blocks first: each NULL only when no page waits. */
+	for (int o = MAX_PAGE_ORDER; o >= 0; o--) {
+		while ((page = alloc_pages_node(-1, o, (gfp_t)(o % 3))))
+			track(page, o);
+		assert_int_equal(nr_deferred_pages(), 0);
+		check_alloc_failure(-1, o, (gfp_t)(o % 3));
+	}
+	assert_int_equal(deferred_init_stats.sections, 0);
+	assert_int_equal(deferred_init_stats.demand_sections, ARRAY_SIZE(deep_deferred));
+	assert_int_equal(nr_free_pages(), 0);
+	assert_non_null(strstr(fake_printk_last, "deferred init: done"));
+	check_all();
+	free_everything();
+	check_all();
+	compare_with_boot_off(&deep);
+}
+
+/**
+ * The idle loop: each deferred_init_idle() call stops between MAX_ORDER
+ * chunks once its time is up, leaving a section half done (the checker sees
+ * every page below the cursor in the buddy, every page above it untouched);
+ * the call that finishes says so, once, and leaves the report to its
+ * caller. Allocations and on-demand init in between find a consistent state.
+ */
+static void test_deferred_idle_slices(void **state)
+{
+	unsigned long chunks = ARRAY_SIZE(deep_deferred) * (PAGES_PER_SECTION >> MAX_PAGE_ORDER);
+	unsigned long calls = 0, lines;
+	bool done = false;
+
+	boot_deferred(&deep);
+	/* deferred_init=demand: the idle loop leaves it alone */
+	deferred_init_mode = DEFERRED_INIT_DEMAND;
+	assert_false(deferred_init_idle_pending());
+	assert_false(deferred_init_idle());
+	deferred_init_mode = DEFERRED_INIT_ON;
+	/* half a slice per counter read: at most two chunks per call */
+	fake_clock_step = DEFERRED_SLICE_US * 1000ULL / 2;
+	lines = fake_printk_lines;
+	while (!done) {
+		assert_true(deferred_init_idle_pending());
+		done = deferred_init_idle();
+		calls++;
+		check_all();
+		if (calls == 3)
+			alloc_tracked(0, MAX_PAGE_ORDER, 0);
+	}
+	assert_int_equal(fake_printk_lines, lines);	/* the caller prints the report */
+	deferred_init_report();
+	assert_non_null(strstr(fake_printk_last, "deferred init: done"));
+	assert_false(deferred_init_idle_pending());
+	assert_false(deferred_init_idle());
+	print_message("%lu chunks in %lu idle calls, %lu sections on demand\n", chunks, calls,
+		      deferred_init_stats.demand_sections);
+	assert_true(calls >= (chunks - deferred_init_stats.demand_sections *
+			      (PAGES_PER_SECTION >> MAX_PAGE_ORDER)) / 2);
+	assert_int_equal(deferred_init_stats.idle_slices, calls);
+	assert_int_equal(deferred_init_stats.idle_sections + deferred_init_stats.demand_sections,
+			 ARRAY_SIZE(deep_deferred));
+	free_everything();
+	check_all();
+	compare_with_boot_off(&deep);
+}
+
+/**
+ * What reads struct pages initialises their section first, and only that
+ * one (`pfn N`): deferred_init_pfn_range() over one page of section 2.
+ * Isolation of a deferred range does the same.
+ */
+static void test_deferred_pfn_range_inits_its_section(void **state)
+{
+	unsigned long base_nr = pfn_to_section_nr(pfn_of(B)), pfn = pfn_of(B + 2 * S + 5 * P);
+	unsigned long managed = zone_of(0, ZONE_NORMAL)->managed_pages;
+	unsigned long pb = pfn_of(B + 3 * S);
+
+	boot_deferred(&deep);
+	managed = zone_of(0, ZONE_NORMAL)->managed_pages;
+	assert_int_equal(deferred_init_pfn_range(pfn, pfn + 1), 1);
+	assert_false(section_deferred(base_nr + 2));
+	assert_true(section_deferred(base_nr + 1) && section_deferred(base_nr + 3));
+	assert_int_equal(deferred_init_stats.demand_sections, 1);
+	assert_true(zone_of(0, ZONE_NORMAL)->managed_pages > managed);
+	assert_int_equal(deferred_init_pfn_range(pfn, pfn + 1), 0);
+	/* the hole of section 2 is reserved now, on the section's node */
+	assert_true(PageReserved(pfn_to_page(pfn_of(B + 2 * S + S / 2 + 3 * P))));
+	check_all();
+	/* isolating a pageblock of section 3 initialises section 3 */
+	assert_int_equal(set_migratetype_isolate(pb, pb + PB), 0);
+	isos[nr_isos++] = (struct iso_range){ pb, pb + PB };
+	assert_false(section_deferred(base_nr + 3));
+	assert_true(section_deferred(base_nr + 1));
+	check_all();
+	free_everything();
+	set_deferred_init_mode(DEFERRED_INIT_OFF);	/* `set deferred_init off`: the rest now */
+	assert_int_equal(deferred_init_stats.sections, 0);
+	assert_non_null(strstr(fake_printk_last, "deferred init: done"));
+	check_all();
+	compare_with_boot_off(&deep);
+}
+
+/**
+ * A reserved page freed late in a deferred section (a boot page table)
+ * cannot join its buddies yet: it waits with them, counted, and deferred
+ * init hands it over with its section.
+ */
+static void test_deferred_reserved_page_freed_late(void **state)
+{
+	phys_addr_t pgt = B + S + 7 * P;	/* deep's "pgtable", 3 pages, section 1 */
+	unsigned long managed, waiting;
+
+	boot_deferred(&deep);
+	after_bootmem = true;
+	managed = zone_of(0, ZONE_NORMAL)->managed_pages;
+	waiting = NODE_DATA(0)->nr_deferred_pages;
+	kernel_pages_free(pgt, 2 * P);
+	assert_int_equal(NODE_DATA(0)->nr_deferred_pages, waiting + 2);
+	assert_int_equal(zone_of(0, ZONE_NORMAL)->managed_pages, managed);
+	for (unsigned long p = pfn_of(pgt); p < pfn_of(pgt) + 2; p++)
+		expect_zone[p - lo_pfn] = 0 * MAX_NR_ZONES + ZONE_NORMAL;
+	check_all();
+	assert_int_equal(deferred_init_pfn_range(pfn_of(pgt), pfn_of(pgt) + 1), 1);
+	assert_int_equal(zone_of(0, ZONE_NORMAL)->managed_pages,
+			 managed + waiting + 2 - NODE_DATA(0)->nr_deferred_pages);
+	assert_false(PageReserved(pfn_to_page(pfn_of(pgt))));
+	assert_true(PageReserved(pfn_to_page(pfn_of(pgt) + 2)));
+	check_all();
+}
+
+/**
+ * A section whose only memory is reserved (nothing to hand over) is not
+ * deferred on its own: reserved pages are initialised at boot anyway.
+ * deferred_init=off defers nothing.
+ */
+static void test_deferred_off_defers_nothing(void **state)
+{
+	boot(&deep);
+	assert_int_equal(deferred_init_stats.sections, 0);
+	assert_int_equal(nr_deferred_pages(), 0);
+	for (int nid = 0; nid < 2; nid++)
+		assert_int_equal(NODE_DATA(nid)->first_deferred_pfn, ULONG_MAX);
+	assert_false(deferred_init_idle_pending());
+	check_all();
+}
+
+/** With deferred init: idle slices and on-demand sections among the operations. */
+static void test_random_deferred(void **state)
+{
+	fake_clock_step = DEFERRED_SLICE_US * 1000ULL / 3;
+	boot_deferred(&deep);
+	random_sequence("deep, deferred", 1500);
+	print_message("  %lu deferred steps, %lu sections left\n", stats.deferred,
+		      deferred_init_stats.sections);
+	set_deferred_init_mode(DEFERRED_INIT_OFF);
+	check_all();
+	compare_with_boot_off(&deep);
+}
+
 #define T(f)	cmocka_unit_test_teardown(f, teardown)
 
 int main(void)
@@ -1969,8 +2361,17 @@ int main(void)
 		T(test_random_small_pageblock),
 		T(test_random_subsections),
 		T(test_random_small_layout),
+		T(test_deferred_boot_follows_linux_rule),
+		T(test_deferred_off_defers_nothing),
+		T(test_deferred_grow_never_false_enomem),
+		T(test_deferred_idle_slices),
+		T(test_deferred_pfn_range_inits_its_section),
+		T(test_deferred_reserved_page_freed_late),
+		T(test_random_deferred),
 	};
 
+	/* Deferred init only where a test asks for it. */
+	deferred_init_mode = DEFERRED_INIT_OFF;
 	/* HOTMM_TEST=pattern runs a subset (cmocka's glob). */
 	if (getenv("HOTMM_TEST"))
 		cmocka_set_test_filter(getenv("HOTMM_TEST"));

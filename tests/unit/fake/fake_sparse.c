@@ -43,6 +43,7 @@ static void memmap_open(unsigned long start, unsigned long end)
 	lo &= ~(host_page - 1);
 	hi = (hi + host_page - 1) & ~(host_page - 1);
 	assert_int_equal(mprotect(memmap_host + lo, hi - lo, PROT_READ | PROT_WRITE), 0);
+	memset(memmap_host + lo, FAKE_SPARSE_POISON, hi - lo);
 }
 
 static void mark_present(const struct memblock_region *r)
@@ -114,15 +115,12 @@ void sparse_init(void)
 
 		if (!(ms->flags & SECTION_HAS_MEM_MAP))
 			continue;
-		for (unsigned long i = 0; i < PAGES_PER_SECTION; i += PAGES_PER_SUBSECTION) {
-			if (!pfn_valid(pfn + i))
-				continue;
-			memmap_open(pfn + i, pfn + i + PAGES_PER_SUBSECTION);
-			/* The real initialiser, as mm/sparse.c calls it. */
-			memmap_init_range(pfn + i, pfn + i + PAGES_PER_SUBSECTION, ms->nid,
-					  ZONE_NORMAL, 1UL << PG_reserved, MIGRATE_MOVABLE);
-		}
+		for (unsigned long i = 0; i < PAGES_PER_SECTION; i += PAGES_PER_SUBSECTION)
+			if (pfn_valid(pfn + i))
+				memmap_open(pfn + i, pfn + i + PAGES_PER_SUBSECTION);
 	}
+	/* The real initialiser, as mm/sparse.c calls it. */
+	memmap_init();
 	map_data();
 }
 

@@ -6,13 +6,16 @@
  *
  * sparse_init() reads memblock like mm/sparse.c: every section a memory
  * region touches is present and online, on the first region's node, and its
- * struct pages are initialised by the real memmap_init_range() (pageblocks
- * MIGRATE_MOVABLE). The memmap is one host
- * reservation with vmemmap = its base - the first pfn, PROT_NONE except the
- * struct pages of valid (sub)sections, so touching the struct page of a pfn
- * pfn_valid() denies faults under ASan. Its struct pages start as
- * mm/sparse.c leaves them: PG_reserved, refcount 1, ZONE_NORMAL of the
- * section's node.
+ * struct pages are initialised by the real memmap_init() (mm/mm_init.c), as
+ * mm/sparse.c calls it: reserved pages and holes PG_reserved with one
+ * reference, free memory free, pageblocks MIGRATE_MOVABLE; with
+ * deferred_init_mode on, the sections after each node's first wait for
+ * deferred init. The memmap is one host reservation with vmemmap = its base
+ * - the first pfn, PROT_NONE except the struct pages of valid (sub)sections,
+ * so touching the struct page of a pfn pfn_valid() denies faults under
+ * ASan; those are filled with FAKE_SPARSE_POISON first (Linux's
+ * page_init_poison()), so a struct page nobody initialised reads as garbage
+ * with PG_buddy set, and a test can tell it was never written.
  *
  *   fake_sparse_subsections = false   boot memory: whole sections valid,
  *                                     their hole pages reserved
@@ -29,6 +32,8 @@
 #define FAKE_SPARSE_H
 
 #include <mm/sparse.h>
+
+#define FAKE_SPARSE_POISON	0xaa
 
 extern bool fake_sparse_subsections;
 extern bool fake_sparse_back_data;
