@@ -67,7 +67,7 @@ class Machine:
         return self.con.cmd(line, timeout)
 
     # ---- QMP + console ----
-    def plug(self, size, node=None, timeout=60.0):
+    def plug(self, size, node=None, timeout=20.0):
         """device_add a DIMM, wait for hotmm's _OST and its console line.
         Returns qmp.plug()'s dict with "line" (the console's summary)."""
         r = qmp.plug(self.q, size, node=node, timeout=timeout)
@@ -76,7 +76,7 @@ class Machine:
         r["line"] = text
         return r
 
-    def unplug(self, dimm_id, timeout=60.0):
+    def unplug(self, dimm_id, timeout=20.0):
         """device_del, wait for DEVICE_DELETED or hotmm's refusal, and its console line."""
         slot = next(d["slot"] for d in self.q.memory_devices() if d.get("id") == dimm_id)
         r = qmp.unplug(self.q, dimm_id, timeout=timeout)
