@@ -207,9 +207,37 @@ static enum mmop online_type[MAX_MEMORY_BLOCKS];
 static void memhp_reonline(const struct memhp_slot *s)
 {
 	for (unsigned long i = 0; i < nr_blocks(s); i++) {
-		if (offlined[i])
-			memory_block_online(find_memory_block(first_block(s) + i), online_type[i]);
+		struct memory_block *mem = find_memory_block(first_block(s) + i);
+
+		if (offlined[i] && mem)
+			memory_block_online(mem, online_type[i]);
 	}
+}
+
+static bool range_in_dimm(const struct hotplug_range *hr, const struct memhp_slot *s)
+{
+	return hr->used && hr->start < s->base + s->size && s->base < hr->start + hr->size;
+}
+
+/*
+ * The DIMM's memory may have been changed on the console since it arrived
+ * (`mem remove`, then `mem add` of part of it): removal takes whatever
+ * hot-add ranges lie in it, but refuses one that reaches beyond it.
+ */
+static int memhp_check_ranges(const struct memhp_slot *s)
+{
+	for (int i = 0; i < MAX_HOTPLUG_RANGES; i++) {
+		const struct hotplug_range *hr = &hotplug_ranges[i];
+
+		if (range_in_dimm(hr, s) &&
+		    (hr->start < s->base || hr->start + hr->size > s->base + s->size)) {
+			pr_err("memhp: [%#llx-%#llx] was added across the DIMM's boundary: "
+			       "mem remove it first\n", (unsigned long long)hr->start,
+			       (unsigned long long)(hr->start + hr->size - 1));
+			return -EBUSY;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -221,14 +249,16 @@ static void memhp_reonline(const struct memhp_slot *s)
 static int memhp_remove_dimm(struct memhp_slot *s)
 {
 	unsigned long n = nr_blocks(s);
-	int ret = 0;
+	int ret = memhp_check_ranges(s);
 
+	if (ret)
+		return ret;
 	for (unsigned long i = 0; i < n; i++)
 		offlined[i] = false;
 	for (unsigned long i = n; i-- > 0;) {
 		struct memory_block *mem = find_memory_block(first_block(s) + i);
 
-		if (mem->state != MEM_ONLINE)
+		if (!mem || mem->state != MEM_ONLINE)
 			continue;
 		online_type[i] = mem->zone == &NODE_DATA(mem->nid)->node_zones[ZONE_NORMAL] ?
 				 MMOP_ONLINE_KERNEL : MMOP_ONLINE_MOVABLE;
@@ -237,19 +267,21 @@ static int memhp_remove_dimm(struct memhp_slot *s)
 			goto err_reonline;
 		offlined[i] = true;
 	}
-	ret = remove_memory(s->base, s->size);
-	if (ret)
-		goto err_reonline;
-	ret = memblock_unhold(s->base, s->size);
-	if (ret) {
-		/* Still held: add it back rather than eject RAM memblock lists. */
-		if (add_memory(s->pxm, s->base, s->size, MHP_MEMMAP_ON_MEMORY) == 0)
-			return ret;
-		s->state = MEMHP_SLOT_REFUSED;
-		s->reason = "removed, but memblock could not release it";
-		return ret;
+	for (int i = 0; i < MAX_HOTPLUG_RANGES; i++) {
+		const struct hotplug_range *hr = &hotplug_ranges[i];
+
+		if (range_in_dimm(hr, s)) {
+			ret = remove_memory(hr->start, hr->size);
+			if (ret)
+				goto err_reonline;
+		}
 	}
-	return 0;
+	/* All of it is held now; released, it is RAM hotmm no longer knows. */
+	ret = memblock_unhold(s->base, s->size);
+	if (ret)
+		pr_err("memhp: [%#llx-%#llx] stays held: memblock could not release it (%d)\n",
+		       (unsigned long long)s->base, (unsigned long long)(s->base + s->size - 1), ret);
+	return ret;
 
 err_reonline:
 	memhp_reonline(s);

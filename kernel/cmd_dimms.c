@@ -12,11 +12,16 @@
 #include <mm/memory.h>
 #include <mm/pfn.h>
 
-/* "online", "offline" or "partly online", and the blocks as "16-23 (8 online)". */
+/*
+ * "online", "offline", "partly online", or "held" (its memory removed on the
+ * console with `mem remove`: held for `mem add`), from the DIMM's memory
+ * blocks; @blocks gets "16-23 (8 online)", or "(3 added, 2 online)" when
+ * the console added only part of it back.
+ */
 static const char *dimm_state(const struct memhp_slot *s, char *blocks, size_t len)
 {
 	unsigned long first = PFN_DOWN(s->base) / memory_block_pages();
-	unsigned long n = s->size / memory_block_size, online = 0;
+	unsigned long n = s->size / memory_block_size, added = 0, online = 0;
 
 	if (s->state != MEMHP_SLOT_ADDED) {
 		snprintf(blocks, len, "-");
@@ -25,10 +30,17 @@ static const char *dimm_state(const struct memhp_slot *s, char *blocks, size_t l
 	for (unsigned long i = 0; i < n; i++) {
 		struct memory_block *mem = find_memory_block(first + i);
 
+		added += mem != NULL;
 		online += mem && mem->state == MEM_ONLINE;
 	}
-	snprintf(blocks, len, "%lu-%lu (%lu online)", first, first + n - 1, online);
-	return online == n ? "online" : online ? "partly online" : "offline";
+	if (added == n)
+		snprintf(blocks, len, "%lu-%lu (%lu online)", first, first + n - 1, online);
+	else
+		snprintf(blocks, len, "%lu-%lu (%lu added, %lu online)", first, first + n - 1, added,
+			 online);
+	if (!added)
+		return "held";
+	return online == n ? "online" : !online && added == n ? "offline" : "partly online";
 }
 
 static int cmd_dimms(int argc, char **argv)

@@ -15,7 +15,7 @@
 
 enum memhp_slot_state {
 	MEMHP_SLOT_EMPTY,		/* no DIMM (or not seen yet) */
-	MEMHP_SLOT_ADDED,		/* its memory is hot-added: blocks online or offline */
+	MEMHP_SLOT_ADDED,		/* hot-added (blocks online or offline), or held */
 	MEMHP_SLOT_REFUSED,		/* plugged, but hotmm does not use it (reason says why) */
 };
 

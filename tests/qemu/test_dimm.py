@@ -194,6 +194,44 @@ def test_dimm_unplug_migrates_movable(machine, granule):
     assert m.con.poweroff() == 0
 
 
+def test_dimm_changed_on_the_console(machine, granule):
+    """The console may remove a DIMM's memory (`mem remove`) and add some of
+    it back: device_del takes what is there. Memory added across two DIMMs
+    makes the removal of either refused until the console removes it."""
+    m = machine(granule)
+    base = m.counters()
+    blk = BLOCK[granule]
+    a, b = m.plug(2 * blk), m.plug(2 * blk)
+    assert b["addr"] == a["addr"] + 2 * blk
+    m.cmd("mem offline all")
+    for r in (a, b):
+        m.cmd(f"mem remove {r['addr']:#x} {2 * blk:#x}")
+        assert m.dimms()[r["slot"]]["state"] == "held"
+    m.cmd(f"mem add {a['addr']:#x} {blk:#x}")
+    d = m.dimms()[a["slot"]]
+    assert d["state"] == "partly online" and d["blocks"].endswith("(1 added, 1 online)"), d
+    assert m.unplug(a["id"])["deleted"]
+    # b with only its second half added back.
+    m.cmd(f"mem add {b['addr'] + blk:#x} {blk:#x}")
+    u = m.unplug(b["id"])
+    assert u["deleted"], u
+    assert m.counters() == base
+    # Two DIMMs held side by side, one range added across both: refused, then fine.
+    a, b = m.plug(blk), m.plug(blk)
+    m.cmd("mem offline all")
+    for r in (a, b):
+        m.cmd(f"mem remove {r['addr']:#x} {blk:#x}")
+    m.cmd(f"mem add {a['addr']:#x} {2 * blk:#x}")
+    u = m.unplug(a["id"])
+    assert not u["deleted"] and u["ost"] == OST_REFUSED, u
+    assert "added across the DIMM's boundary" in m.con.before, m.con.before
+    m.cmd("mem offline all")
+    m.cmd(f"mem remove {a['addr']:#x} {2 * blk:#x}")
+    assert m.unplug(a["id"])["deleted"] and m.unplug(b["id"])["deleted"]
+    assert m.counters() == base
+    assert m.con.poweroff() == 0
+
+
 # ---- every slot, every time ----
 
 def test_dimm_events_pile_up(machine, granule):
@@ -280,8 +318,9 @@ def test_dimm_coldplug_and_reboot(machine, granule):
 
 def test_dimm_arrives_offline(machine, granule):
     """memhp_default_state=offline on the command line: the DIMM's blocks stay
-    offline (MemTotal unchanged) until `mem online`."""
-    m = machine(granule, "--append", "memhp_default_state=offline")
+    offline (MemTotal unchanged) until `mem online`. (GICv3 here: the GED's
+    SPI routed with GICD_IROUTER.)"""
+    m = machine(granule, "--append", "memhp_default_state=offline", "--gic", "3")
     base = m.counters()
     r = m.plug(f"{2 * block_mib(granule)}M")
     assert ", 0 online" in r["line"], r
@@ -302,8 +341,9 @@ def test_dimm_arrives_offline(machine, granule):
 
 def test_dimm_node_local_memmap(machine, granule):
     """A DIMM on node 1 gets node 1's memmap: from node 1's memory with
-    memmap_on_memory off, from the DIMM itself where memmap_on_memory applies."""
-    m = machine(granule, "--numa", "512M,512M")
+    memmap_on_memory off, from the DIMM itself where memmap_on_memory applies.
+    (Entered at EL2 here: hotmm drops to EL1 and takes the GED there.)"""
+    m = machine(granule, "--numa", "512M,512M", "--el2")
     base = m.counters()
     for mode in ("off", "on"):
         m.cmd(f"set memmap_on_memory {mode}")
