@@ -21,6 +21,8 @@ summary line, `dimms`, `meminfo`, `memblock`):
 - cold-plugged DIMMs and a reboot with DIMMs in: found by the boot scan;
 - DIMMs arrive offline with memhp_default_state=offline (boot argument and
   `set`), on the node of their proximity domain, with a node-local memmap;
+- a DIMM whose memory the console removed (and partly added back) is
+  removed as it is; memory added across two DIMMs blocks the removal;
 - 50 plug/unplug cycles end with the counters exact;
 - no GED (kernel boot), no controller (no slots), acpi_ged=off and an
   explicit acpi_ged= address.
