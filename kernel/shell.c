@@ -10,6 +10,7 @@
 #include <drivers/pl011.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
+#include <kernel/workqueue.h>
 #include <lib/errno.h>
 #include <lib/parse.h>
 #include <lib/printf.h>
@@ -61,16 +62,21 @@ int shell_parse_u64(const char *s, const char *what, u64 *v)
 	return ret;
 }
 
-/* Wait for the next input byte, sleeping until an interrupt brings one. */
+/*
+ * Wait for the next input byte, sleeping until an interrupt brings one.
+ * Waiting is idle time: deferred work (a DIMM to add) runs here, first.
+ */
 static int getc_wait(void)
 {
 	int c;
 
 	for (;;) {
-		unsigned long flags = arch_local_irq_save();
+		unsigned long flags;
 
+		run_scheduled_work();
+		flags = arch_local_irq_save();
 		c = pl011_getc();
-		if (c < 0)
+		if (c < 0 && !work_queued())
 			wfi();	/* wakes on a pending interrupt even while masked */
 		arch_local_irq_restore(flags);
 		if (c >= 0)
