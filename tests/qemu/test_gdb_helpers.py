@@ -48,12 +48,13 @@ MARK = "@@@@ "
 pytestmark = pytest.mark.skipif(GDB is None, reason="gdb-multiarch is not installed")
 
 
-def run_gdb(granule, port, commands, timeout=120):
-    """Attach to QEMU's gdbstub on port, run the commands; return each one's output."""
+def run_gdb(granule, port, commands, timeout=120, elf_path=None):
+    """Attach to QEMU's gdbstub on port, run the commands; return each one's output.
+    elf_path: another build's ELF (default: build/<granule>/hotmm.elf)."""
     cmd = [GDB, "-q", "-nx", "-batch", "-x", HELPERS, "-ex", f"target remote 127.0.0.1:{port}"]
     for i, c in enumerate(commands):
         cmd += ["-ex", f"echo \\n{MARK}{i}\\n", "-ex", c]
-    cmd += ["-ex", f"echo \\n{MARK}end\\n", elf(granule)]
+    cmd += ["-ex", f"echo \\n{MARK}end\\n", elf_path or elf(granule)]
     r = subprocess.run(cmd, cwd=hotmm.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     parts = re.split(rf"^{re.escape(MARK)}(\d+|end)\n", r.stdout, flags=re.M)
