@@ -251,7 +251,7 @@ static int cmd_memmap(int argc, char **argv)
 	return 0;
 }
 SHELL_CMD(memmap, cmd_memmap, "[ID [PAGES]]",
-	  "draw a memory block's pages (memmap, padding, tables, free, allocated, ...); alone, every block");
+	  "draw a block's pages: memmap, padding, tables, free, allocated, ...; alone, every block");
 
 /* The pageblock holding @argv[1], which must be online memory. */
 static int parse_pageblock(char **argv, unsigned long *pb)

@@ -1040,14 +1040,14 @@ class MemblockCommand(TableCommand):
 @register
 class MemblocksCommand(TableCommand):
     name = "hotmm-memblocks"
-    summary = "The memory blocks: range, state, zone, memmap, padding, as the console's `memblocks`."
+    summary = "The memory blocks, as the console's `memblocks`."
     lines = staticmethod(memblocks_lines)
 
 
 @register
 class AltmapCommand(HotmmCommand):
     name, usage = "hotmm-altmap", "ID"
-    summary = "A hot-added block's memmap-on-memory numbers and altmap, as the console's `altmap ID`."
+    summary = "A hot-added block's memmap on memory and altmap, as the console's `altmap ID`."
     details = ("The plan (Linux's and hotmm's verdicts), the live struct vmem_altmap, and\n"
                "what each reserved page holds: memmap, padding, a hosted page table.")
 

@@ -124,7 +124,8 @@ def test_dmesg_has_every_hotplug_event(boot, granule):
     steps = [
         (f"mem add {HELD:#x} {block:#x}", True, None),
         (f"mem add {HELD:#x} {block:#x}", True,
-         [f"error: mem add: [{HELD:#x}, {end + 1:#x}) overlaps memory at [{HELD:#x}, {end + 1:#x})"]),
+         [f"error: mem add: [{HELD:#x}, {end + 1:#x}) overlaps memory at "
+          f"[{HELD:#x}, {end + 1:#x})"]),
         (f"mem add {far:#x} {block:#x}", True,
          [f"error: mem add: [{far:#x}, {far + block:#x}) is not RAM held back for hotplug "
           "(memblock lists what mem=, hold_node= and DIMMs hold)"]),
@@ -152,8 +153,8 @@ def test_dmesg_has_every_hotplug_event(boot, granule):
             assert out == want, f"{line}: {out}"
         if kernel:
             logged += out
-    assert logged[0].startswith(f"hotplug: added [{HELD:#x}-{end:#x}] on node 0: blocks {bid}-{bid}, "
-                                "memmap "), logged
+    assert logged[0].startswith(f"hotplug: added [{HELD:#x}-{end:#x}] on node 0: "
+                                f"blocks {bid}-{bid}, memmap "), logged
     assert logged[1].startswith(f"hotplug: block {bid} online in Movable of node 0: "), logged
     dropped, records = parse_dmesg(con.cmd("dmesg -r"))
     assert dropped == 0

@@ -427,16 +427,20 @@ HOTPLUG = {"4K": (128 << 20, 10, 512, 512), "16K": (128 << 20, 11, 32, 2016),
 def hotplug_cases(con, lay, bid, memmap, padding):
     """pfn -> what it is, in and around the hot-added block; allocates once in it."""
     start = HELD >> lay["page_shift"]
+    end = start + (HOTPLUG[lay["granule"]][0] >> lay["page_shift"])
+    usable = start + memmap + padding
     m = re.fullmatch(r"id \d+: pfn (0x[0-9a-f]+), .*", con.cmd("alloc --movable 0"))
     allocated = int(m.group(1), 16)
-    assert start + memmap + padding <= allocated < start + (HOTPLUG[lay["granule"]][0] >>
-                                                            lay["page_shift"]), allocated
-    return {start: "memmap", start + memmap - 1: "memmap, the last page",
-            start + memmap: "padding", start + memmap + padding - 1: "padding, the last page",
-            start + memmap + padding: "usable, the first page", allocated: "allocated",
-            allocated + 1 if allocated + 1 != start + memmap + padding else allocated + 2:
-            "usable, beside the allocation",
-            0x40200000 >> lay["page_shift"]: "the kernel image (reserved, boot block)"}
+    assert usable <= allocated < end, allocated
+    cases = {}
+    for n, kind in ((start, "memmap"), (start + memmap - 1, "memmap, the last page"),
+                    (start + memmap, "padding"), (usable - 1, "padding, the last page"),
+                    (allocated, "allocated"), (usable, "usable, the first page"),
+                    (allocated + 1, "usable, beside the allocation"),
+                    (end - 1, "usable, the last page (free)"),
+                    (0x40200000 >> lay["page_shift"], "the kernel image (reserved, boot block)")):
+        cases.setdefault(n, kind)
+    return cases
 
 
 def hotplug_views(con, bid, cases):
@@ -474,9 +478,11 @@ def test_hotmm_hotplug_views_are_the_console(boot, granule):
                              re.M) for n, kind in cases.items()}
     assert roles["memmap"].group(1) == "memmap (the block's own struct pages)", want
     assert roles["padding, the last page"].group(1) == "padding of the memmap reservation", want
-    assert roles["allocated"] is None and roles["usable, the first page"] is None, want
-    assert "memblock: reserved by kernel" in want[(f"pfn {0x40200000 >> lay['page_shift']:#x}",
-                                                   f"hotmm-pfn {0x40200000 >> lay['page_shift']:#x}")]
+    assert roles["allocated"] is None and roles["usable, the last page (free)"] is None, want
+    last = next(n for n, kind in cases.items() if kind.endswith("(free)"))
+    assert "\n  free: inside the order-" in want[(f"pfn {last:#x}", f"hotmm-pfn {last:#x}")], want
+    kernel = 0x40200000 >> lay["page_shift"]
+    assert "memblock: reserved by kernel" in want[(f"pfn {kernel:#x}", f"hotmm-pfn {kernel:#x}")]
     assert want[("altmap 4095", "hotmm-altmap 4095")] == \
         "no memory block 4095 (memblocks lists them)", want
     start, last = HELD >> lay["page_shift"], (HELD + block >> lay["page_shift"]) - 1

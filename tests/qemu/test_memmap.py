@@ -21,8 +21,6 @@ detail cells grouped. Bad input gets one error line.
 
 import re
 
-import pytest
-
 import dtutil
 from dtutil import MiB, RAM_BASE
 
