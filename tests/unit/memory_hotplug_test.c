@@ -348,6 +348,31 @@ static unsigned long live_tables(void)
 	return n;
 }
 
+static unsigned long subsections(void)
+{
+	unsigned long n = 0;
+
+	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++)
+		n += bitmap_weight(mem_section[nr].subsection_map, SUBSECTIONS_PER_SECTION);
+	return n;
+}
+
+static unsigned long isolated_pageblocks(void)
+{
+	unsigned long n = 0;
+
+	for (unsigned long nr = 0; nr < NR_MEM_SECTIONS; nr++) {
+		unsigned long pfn = section_nr_to_pfn(nr);
+
+		if (!valid_section_nr(nr))
+			continue;
+		for (unsigned long i = 0; i < PAGES_PER_SECTION; i += pageblock_nr_pages)
+			n += pfn_valid(pfn + i) &&
+			     (pfn_to_page(pfn + i)->pageblock_flags & PB_ISOLATE);
+	}
+	return n;
+}
+
 static unsigned long injected(void)
 {
 	unsigned long n = 0;
@@ -418,6 +443,8 @@ static void take(struct counters *s)
 	put(s, false, leaf_digest(), "kernel page-table leaves (digest)");
 	put(s, false, nr_present_sections(), "present sections");
 	put(s, false, nr_populated_sections(), "sections with a memmap");
+	put(s, false, subsections(), "subsections holding memory");
+	put(s, false, isolated_pageblocks(), "isolated pageblocks");
 	put(s, false, fnv(FNV0, mem_section, sizeof(mem_section)), "mem_section (digest)");
 	for_each_memory_block(mem)
 		blocks++;
@@ -441,7 +468,7 @@ static void expect_same(const struct counters *a, const struct counters *b, bool
 		if (a->c[i].v == b->c[i].v || (relaxed && a->c[i].moves))
 			continue;
 		if (!bad++)
-			print_error("%s: counters differ (mm/ said last: %s)", when,
+			print_error("%s: counters differ (mm/ said last: \"%s\")\n", when,
 				    fake_printk_last);
 		print_error("  %-48s %#lx, now %#lx\n", a->c[i].name, a->c[i].v, b->c[i].v);
 	}
@@ -664,7 +691,7 @@ static void run_sequence(struct sweep *sw, const struct injection *inj, unsigned
 			snprintf(when, sizeof(when), "%s, call %lu (%s, call %lu of %s block %d)",
 				 c->name, inj->global, site, inj->nth, step_names[st->kind], st->block);
 			if (ret != want)
-				fail_msg("%s returned %d, expected %d (mm/ said last: %s)", when, ret,
+				fail_msg("%s returned %d, expected %d (mm/ said last: \"%s\")", when, ret,
 					 want, fake_printk_last);
 			if (!ret) {
 				sw->fell_back++;
@@ -688,7 +715,7 @@ static void run_sequence(struct sweep *sw, const struct injection *inj, unsigned
 				 c->name, inj->nth, step_names[st->kind], st->block, calls[i]);
 		}
 		if (ret)
-			fail_msg("%s: %s of block %d failed: %d (mm/ said last: %s)", c->name,
+			fail_msg("%s: %s of block %d failed: %d (mm/ said last: \"%s\")", c->name,
 				 step_names[st->kind], st->block, ret, fake_printk_last);
 		/*
 		 * A clean step makes the calls the first clean run made: nothing

@@ -28,11 +28,15 @@ int vprintk(const char *fmt, va_list ap)
 {
 	char *s = fake_printk_last;
 	int n = vsnprintf(fake_printk_last, sizeof(fake_printk_last), fmt, ap);
+	size_t len;
 
 	if (s[0] == KERN_SOH_ASCII && s[1])
 		memmove(s, s + 2, strlen(s + 2) + 1);
+	len = strlen(s);
+	if (len && s[len - 1] == '\n')
+		s[len - 1] = 0;
 	if (fake_printk_echo)
-		print_message("  | %s", s);
+		print_message("  | %s\n", s);
 	return n;
 }
 

@@ -11,7 +11,7 @@
 
 #include <lib/types.h>
 
-/* The last line mm/ printed (levels stripped), and whether to echo every line. */
+/* The last line mm/ printed (level and newline stripped), and whether to echo every line. */
 extern char fake_printk_last[256];
 extern bool fake_printk_echo;
 
