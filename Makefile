@@ -2,7 +2,7 @@
 # builds its memmap and hot-adds memory.
 #
 #   make [PAGE_SIZE=4K|16K|64K]   build build/<granule>/hotmm.elf and hotmm.bin
-#   make run | debug | gdb        boot in QEMU (see README.md)
+#   make run | debug | gdb        boot in QEMU (see README.md); QMP on build/qmp.sock
 #   make test                     every test, all three granules (GRANULES="4K" for fewer)
 #   make soak                     the fail_nth= boot sweep over more machines
 #   make bench                    figures (boot time, ...)
@@ -167,11 +167,14 @@ $(B)/hotmm.bin: $(B)/hotmm.elf
 
 # ---- running ----
 RUN_VARIANT := $(if $(SECTION_SIZE_BITS),--section-bits $(SECTION_SIZE_BITS))
+# QEMU's QMP socket: scripts/qmp.py plug|unplug|list talks to it from another terminal.
+QMP	?= build/qmp.sock
+RUN_ARGS := --boot bios --mem 1G --slots 8 --maxmem 16G --serial mux --qmp $(QMP)
 run: deps all
-	./run-qemu.sh --page-size $(PAGE_SIZE) $(RUN_VARIANT) --boot bios --mem 1G --slots 8 --maxmem 16G --serial mux
+	./run-qemu.sh --page-size $(PAGE_SIZE) $(RUN_VARIANT) $(RUN_ARGS)
 
 debug: deps all
-	./run-qemu.sh --page-size $(PAGE_SIZE) $(RUN_VARIANT) --boot bios --mem 1G --slots 8 --maxmem 16G --serial mux --gdb
+	./run-qemu.sh --page-size $(PAGE_SIZE) $(RUN_VARIANT) $(RUN_ARGS) --gdb
 
 gdb: all
 	gdb-multiarch -q -x scripts/gdb/hotmm.gdb $(B)/hotmm.elf

@@ -27,7 +27,9 @@ Memory
   --numa SPEC         NUMA nodes as a comma list of sizes, e.g. 384M,640M:
                       node i is backed by memory-backend-ram ri; the sizes must
                       add up to --mem; the CPUs are spread over the nodes in
-                      order (node 0 gets the first ones)
+                      order (node 0 gets the first ones); a size 0 makes a
+                      node without memory, for DIMMs only (1G,0: node 1 is
+                      empty until a DIMM with node=1 arrives; it gets no CPU)
   SIZE is an integer with a K, M, G or T suffix (powers of 1024, any case),
   as QEMU reads it; a bare number is MiB, as for QEMU's -m.
 
@@ -252,7 +254,11 @@ if [[ -n $numa ]]; then
 	((${#numa_sizes[@]})) || die "--numa: give one size per node, e.g. 384M,640M"
 	sum=0
 	for s in "${numa_sizes[@]}"; do
-		b=$(size_bytes --numa "$s")
+		if [[ $s =~ ^0+[KkMmGgTt]?$ ]]; then
+			b=0
+		else
+			b=$(size_bytes --numa "$s")
+		fi
 		numa_b+=("$b")
 		sum=$((sum + b))
 	done
@@ -308,17 +314,23 @@ memopt=$(qsize "$mem_b")
 
 cmd=("${QEMU:-qemu-system-aarch64}" -machine "$machine" -cpu "$cpu" -smp "$smp" -m "$memopt")
 
-# NUMA: node i has memdev ri and the CPUs j with j * nodes / smp == i, so the
-# CPUs go out in order and every node gets some when there are enough.
+# NUMA: node i has memdev ri; with k nodes that have memory, CPU j goes to
+# the (j * k / smp)-th of them, so the CPUs go out in order and every such
+# node gets some when there are enough. A node of size 0 has no memdev and
+# no CPU (a node for DIMMs only).
 nodes=${#numa_b[@]}
+cpu_nodes=()
 for ((i = 0; i < nodes; i++)); do
-	cmd+=(-object "memory-backend-ram,id=r$i,size=$(qsize "${numa_b[i]}")")
+	((numa_b[i] == 0)) || cmd+=(-object "memory-backend-ram,id=r$i,size=$(qsize "${numa_b[i]}")")
+	((numa_b[i] == 0)) || cpu_nodes+=("$i")
 done
+((!nodes || ${#cpu_nodes[@]})) || die "--numa: every node is empty; at least one needs memory"
 for ((i = 0; i < nodes; i++)); do
-	node="node,nodeid=$i,memdev=r$i"
+	node="node,nodeid=$i"
+	((numa_b[i] == 0)) || node+=",memdev=r$i"
 	first=-1 last=-1
 	for ((j = 0; j < smp; j++)); do
-		if ((j * nodes / smp == i)); then
+		if [[ ${cpu_nodes[j * ${#cpu_nodes[@]} / smp]} == "$i" ]]; then
 			((first >= 0)) || first=$j
 			last=$j
 		fi

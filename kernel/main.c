@@ -8,7 +8,9 @@
 #include <arch/psci.h>
 #include <arch/timer.h>
 #include <asm/sysreg.h>
+#include <drivers/acpi_ged.h>
 #include <drivers/irq.h>
+#include <drivers/memhp.h>
 #include <drivers/pl011.h>
 #include <kernel/boot.h>
 #include <kernel/panic.h>
@@ -117,6 +119,13 @@ static void setup_devices(void)
 		pr_warn("psci: no /psci node: poweroff and reboot will only halt\n");
 }
 
+/* QEMU's GED and memory hotplug controller, when this boot has them; DIMMs already plugged. */
+static void setup_hotplug(void)
+{
+	if (acpi_ged_init(&dt) == 0)
+		memhp_init();
+}
+
 static void print_banner(void)
 {
 	u64 ram = memblock_phys_mem_size();
@@ -159,6 +168,7 @@ void start_kernel(void)
 	setup_devices();		/* console, GIC, timer, PSCI */
 	arch_local_irq_enable();
 	print_banner();
+	setup_hotplug();		/* GED, memory hotplug controller, cold-plugged DIMMs */
 	boot_to_prompt_us = uptime_us();
 	pr_info("boot to prompt: %llu us\n", (unsigned long long)boot_to_prompt_us);
 	shell_run();			/* never returns */

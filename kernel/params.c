@@ -6,6 +6,7 @@
  * fault injection can also be changed later with the `set` command.
  */
 #include <arch/sparsemem.h>
+#include <drivers/acpi_ged.h>
 #include <kernel/params.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
@@ -264,6 +265,55 @@ static void show_log_buf_len(char *buf, size_t len)
 	snprintf(buf, len, "%u KiB", log_buf_get_len() >> 10);
 }
 
+/*
+ * acpi_ged=auto|off|GED_BASE,INTID,MEMHP_BASE: where QEMU's GED and memory
+ * hotplug controller are, when the machine table (drivers/acpi_ged.c) does
+ * not know or should be overridden; off: no hotplug from QEMU.
+ */
+static int set_acpi_ged(const char *val, char *why, size_t len)
+{
+	unsigned long long v[3];
+	char buf[64], *tok = buf;
+
+	if (!strcmp(val, "auto") || !strcmp(val, "off")) {
+		acpi_ged_mode = strcmp(val, "off") ? ACPI_GED_AUTO : ACPI_GED_OFF;
+		return 0;
+	}
+	if (strlcpy(buf, val, sizeof(buf)) >= sizeof(buf))
+		goto bad;
+	for (int i = 0; i < 3; i++) {
+		char *comma = strchr(tok, ',');
+
+		if ((i < 2) != !!comma)
+			goto bad;
+		if (comma)
+			*comma = 0;
+		if (kstrtoull(tok, 0, &v[i]))
+			goto bad;
+		if (comma)
+			tok = comma + 1;
+	}
+	if (v[1] < 32 || v[1] > 1019 || (v[0] | v[2]) & 3)
+		goto bad;
+	acpi_ged_given.ged_base = v[0];
+	acpi_ged_given.ged_intid = v[1];
+	acpi_ged_given.memhp_base = v[2];
+	acpi_ged_mode = ACPI_GED_GIVEN;
+	return 0;
+bad:
+	snprintf(why, len, "auto, off, or GED_BASE,INTID,MEMHP_BASE (an SPI, 4-byte aligned bases)");
+	return -EINVAL;
+}
+
+static void show_acpi_ged(char *buf, size_t len)
+{
+	if (acpi_ged_mode == ACPI_GED_GIVEN)
+		snprintf(buf, len, "%#llx,%u,%#llx", (unsigned long long)acpi_ged_given.ged_base,
+			 acpi_ged_given.ged_intid, (unsigned long long)acpi_ged_given.memhp_base);
+	else
+		snprintf(buf, len, "%s", acpi_ged_mode == ACPI_GED_OFF ? "off" : "auto");
+}
+
 /* The PL011 early console is always on; the argument is accepted as Linux's. */
 static int set_earlycon(const char *val, char *why, size_t len)
 {
@@ -291,6 +341,7 @@ static struct boot_param params[] = {
 	{ .name = "vmalloc_fail_block", .set = set_vmalloc_fail_block,
 	  .show = show_vmalloc_fail_block, .runtime = true },
 	{ .name = "fail_nth", .set = set_fail_nth, .show = show_fail_nth, .runtime = true },
+	{ .name = "acpi_ged", .set = set_acpi_ged, .show = show_acpi_ged },
 	{ .name = "log_buf_len", .set = set_log_buf_len, .show = show_log_buf_len },
 	{ .name = "deferred_init", .set = set_deferred_init, .show = show_deferred_init,
 	  .runtime = true },

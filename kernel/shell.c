@@ -10,6 +10,7 @@
 #include <drivers/pl011.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
+#include <kernel/workqueue.h>
 #include <lib/errno.h>
 #include <lib/parse.h>
 #include <lib/printf.h>
@@ -77,10 +78,11 @@ static void line_redraw(const struct line *l)
 }
 
 /*
- * Wait for the next input byte. While there is none, the idle loop gives
- * deferred struct page init one bounded slice at a time, interrupts on, so
- * a keystroke waits at most one slice; with nothing to do it sleeps until
- * an interrupt. When deferred init finishes, its report gets a line of its
+ * Wait for the next input byte. Waiting is idle time: queued work (a DIMM
+ * to add) runs first; then, while no byte is there, deferred struct page
+ * init gets one bounded slice at a time, interrupts on, so a keystroke
+ * waits at most one slice; with nothing to do the CPU sleeps until an
+ * interrupt. When deferred init finishes, its report gets a line of its
  * own and the prompt and the line typed so far come back.
  */
 static int getc_wait(void)
@@ -88,11 +90,14 @@ static int getc_wait(void)
 	int c;
 
 	for (;;) {
-		unsigned long flags = arch_local_irq_save();
-		bool idle_work = deferred_init_idle_pending();
+		unsigned long flags;
+		bool idle_work;
 
+		run_scheduled_work();
+		idle_work = deferred_init_idle_pending();
+		flags = arch_local_irq_save();
 		c = pl011_getc();
-		if (c < 0 && !idle_work)
+		if (c < 0 && !idle_work && !work_queued())
 			wfi();	/* wakes on a pending interrupt even while masked */
 		arch_local_irq_restore(flags);
 		if (c >= 0)

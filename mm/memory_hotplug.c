@@ -389,8 +389,8 @@ static void mark_vmemmap_leaf(void *arg, u64 va, int level, pte_t pte)
 static void mark_vmemmap_pages(struct memory_block *mem)
 {
 	unsigned long start = memory_block_start_pfn(mem);
-	u64 va = ALIGN_DOWN((u64)pfn_to_page(start), PAGE_SIZE);
-	u64 end = ALIGN((u64)pfn_to_page(start + memory_block_pages()), PAGE_SIZE);
+	u64 va = ALIGN_DOWN(memmap_va(start), PAGE_SIZE);
+	u64 end = ALIGN(memmap_va(start + memory_block_pages()), PAGE_SIZE);
 
 	pgtable_for_each_leaf(&swapper_pg, va, end - 1, mark_vmemmap_leaf, mem);
 }
@@ -479,8 +479,8 @@ int add_memory(int nid, u64 start, u64 size, mhp_t flags)
 		       (unsigned long long)(size / memory_block_size), MAX_MEMORY_BLOCKS);
 		goto err_blocks;
 	}
-	mm_va = ALIGN_DOWN((u64)pfn_to_page(PFN_DOWN(start)), PAGE_SIZE);
-	mm_size = ALIGN((u64)pfn_to_page(PFN_DOWN(start + size)), PAGE_SIZE) - mm_va;
+	mm_va = ALIGN_DOWN(memmap_va(PFN_DOWN(start)), PAGE_SIZE);
+	mm_size = ALIGN(memmap_va(PFN_DOWN(start + size)), PAGE_SIZE) - mm_va;
 	mhp_adding = hr;
 	ret = unshare_tables(hr, va, size) ?: unshare_tables(hr, mm_va, mm_size);
 	if (ret) {

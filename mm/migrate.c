@@ -27,8 +27,7 @@ static int migrate_one(struct page *src)
 	dst = alloc_pages_node(page_to_nid(src), order, __GFP_MOVABLE);
 	if (!dst)
 		return -ENOMEM;
-	memcpy(__va(PFN_PHYS(page_to_pfn(dst))), __va(PFN_PHYS(page_to_pfn(src))),
-	       PAGE_SIZE << order);
+	memcpy(page_address(dst), page_address(src), PAGE_SIZE << order);
 	dst->index = src->index;
 	ret = mops->migrate_page(dst, src, order);
 	if (ret) {

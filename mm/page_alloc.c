@@ -663,7 +663,7 @@ struct page *alloc_pages_node(int nid, unsigned int order, gfp_t gfp)
 	page->_refcount = 1;
 	page->private = order;
 	if (gfp & __GFP_ZERO)
-		memset(__va(PFN_PHYS(page_to_pfn(page))), 0, PAGE_SIZE << order);
+		memset(page_address(page), 0, PAGE_SIZE << order);
 	return page;
 }
 

@@ -102,9 +102,8 @@ static void populate_boot_memmap(void)
 		while (end < NR_MEM_SECTIONS && present_section_nr(end) &&
 		       mem_section[end].nid == nid)
 			end++;
-		ret = vmemmap_populate((unsigned long)pfn_to_page(section_nr_to_pfn(nr)),
-				       (unsigned long)pfn_to_page(section_nr_to_pfn(end)),
-				       nid, NULL);
+		ret = vmemmap_populate(memmap_va(section_nr_to_pfn(nr)),
+				       memmap_va(section_nr_to_pfn(end)), nid, NULL);
 		if (ret)
 			panic("sparse: no memmap for sections %lu-%lu on node %d: %d",
 			      nr, end - 1, nid, ret);
@@ -139,7 +138,7 @@ void sparse_init(void)
 	struct vmemmap_cursor cursor = { 0 };
 	u64 t0, t1;
 
-	vmemmap = (struct page *)VMEMMAP_START - (memstart_addr >> PAGE_SHIFT);
+	vmemmap = vmemmap_view() - (memstart_addr >> PAGE_SHIFT);
 	memblocks_present();
 	t0 = arch_counter_read();
 	populate_boot_memmap();
@@ -155,11 +154,6 @@ void sparse_init(void)
 }
 
 /* ---- hot-added subsections ---- */
-
-static unsigned long memmap_va(unsigned long pfn)
-{
-	return (unsigned long)pfn_to_page(pfn);
-}
 
 /*
  * Whether [start_pfn, start_pfn + nr_pages) can be added as it is: inside one

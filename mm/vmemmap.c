@@ -433,8 +433,8 @@ static void new_tables(const struct pgtable_walk *w, u64 va, struct vmemmap_curs
 void vmemmap_describe(unsigned long nr, struct vmemmap_section_desc *d,
 		      struct vmemmap_cursor *c)
 {
-	u64 start = (u64)pfn_to_page(section_nr_to_pfn(nr));
-	u64 end = (u64)pfn_to_page(section_nr_to_pfn(nr + 1));
+	u64 start = memmap_va(section_nr_to_pfn(nr));
+	u64 end = memmap_va(section_nr_to_pfn(nr + 1));
 	int nid = mem_section[nr].nid;
 	struct pgtable_walk w;
 

@@ -16,7 +16,25 @@ Per granule:
   one vmalloc_huge() / vmalloc() of 64 MiB (and on 64K of 512 MiB, one
   block), on the smallest RAM where that granule has a free block (1 GiB,
   2 GiB for 64K); units count a contiguous run once; times are the median
-  of 3.
+  of 3;
+- dimm_<mode>_add_ms_per_gib: a 2 GiB pc-dimm, from QMP device_add sent to
+  QEMU's ACPI_DEVICE_OST for hotmm's _OST 0 (added and online), per GiB
+  (QEMU's event timestamp against the host clock at the send), and
+  dimm_<mode>_add_guest_us_per_gib: the same as hotmm measures it (slot
+  read to _OST written, its summary line); dimm_<mode>_del_ms and
+  dimm_<mode>_del_guest_us: device_del sent to DEVICE_DELETED, and hotmm's
+  removal request to eject, for the same DIMM; <mode> is memmap_on_memory
+  off (the memmap from boot memory) or force (from the DIMM where the
+  geometry allows: 4K and 16K; 64K falls back to boot memory). QEMU
+  allocates the DIMM's RAM on first touch; median of 3;
+- hotplug_<on|force|force_pb2m>_{add_online_us_per_gib,offline_remove_us_per_gib,
+  existing_bytes_per_gib,padding_pages_per_block,memmap_pages_per_block}:
+  `bench hotplug` of 1 GiB of held RAM (a 2 GiB machine, mem=1G) in each
+  memmap_on_memory mode (force_pb2m: force with 2 MiB pageblocks): add +
+  online, offline + remove, the memory that was there before the add
+  consumed (goal 0), padding and memmap pages per block;
+  memset_hotplug_memmap_us_per_gib next to it: the in-guest time to write the
+  memmap of 1 GiB, the physical limit of building it.
 Timings vary by about +-30% between runs on these machines: compare figures
 of the same run.
 """
@@ -27,9 +45,11 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "qemu"))
 import hotmm  # noqa: E402
+from dimmutil import Machine, bios_args, qmp_socket  # noqa: E402
 
 BOOTS = 5
 GIB = 1 << 30
+RAM_BASE = 0x40000000
 PAGE = {"4K": 4096, "16K": 16384, "64K": 65536}
 
 
@@ -93,6 +113,67 @@ def vmalloc_figures(granule):
     return out
 
 
+HOTPLUG_RE = re.compile(r"hotplug \d+: add\+online (\d+) us, offline\+remove (\d+) us, existing "
+                        r"memory consumed (\d+) pages \((\d+) bytes\), blocks (\d+), memmap pages "
+                        r"(\d+), padding pages (\d+)")
+
+
+def hotplug_figures(granule):
+    out = {}
+    pb2m = (2 * (1 << 20) // PAGE[granule]).bit_length() - 1  # 2 MiB pageblocks
+    for mode, args in (("on", ["memmap_on_memory=on"]), ("force", ["memmap_on_memory=force"]),
+                       ("force_pb2m", ["memmap_on_memory=force", f"pageblock_order={pb2m}"])):
+        con = hotmm.Console(granule, "--mem", "2G", "--append", " ".join(["mem=1G"] + args),
+                            timeout=120)
+        try:
+            runs = [HOTPLUG_RE.search(con.cmd(f"bench hotplug {RAM_BASE + GIB:#x} 1G"))
+                    for _ in range(3)]
+            blocks = int(runs[0].group(5))
+            key = f"hotplug_{mode}"
+            out[f"{key}_add_online_us_per_gib"] = statistics.median(int(r.group(1)) for r in runs)
+            out[f"{key}_offline_remove_us_per_gib"] = statistics.median(
+                int(r.group(2)) for r in runs)
+            out[f"{key}_existing_bytes_per_gib"] = int(runs[0].group(4))
+            out[f"{key}_memmap_pages_per_block"] = int(runs[0].group(6)) / blocks
+            out[f"{key}_padding_pages_per_block"] = int(runs[0].group(7)) / blocks
+            if mode == "on":
+                ms = con.cmd(f"bench memset {64 * GIB // PAGE[granule]}")
+                out["memset_hotplug_memmap_us_per_gib"] = int(re.search(r": (\d+) us", ms).group(1))
+            con.poweroff()
+        finally:
+            con.close()
+    return out
+
+
+DIMM = 2 << 30
+
+
+def dimm_figures(granule, mode):
+    sock = qmp_socket()
+    con = hotmm.Console(granule, *bios_args(sock, 2, "8G"), "--append",
+                        f"memmap_on_memory={mode}", timeout=60)
+    m = Machine(con, sock)
+    runs = []
+    try:
+        for _ in range(3):
+            r = m.plug(DIMM)
+            add_us = int(re.search(r"\((\d+) us\)$", r["line"]).group(1))
+            u = m.unplug(r["id"])
+            del_us = int(re.search(r"\((\d+) us\)$", u["line"]).group(1))
+            assert r["ost"] == 0 and u["deleted"], (r, u)
+            runs.append((r["seconds"], add_us, u["seconds"], del_us))
+        con.poweroff()
+    finally:
+        m.close()
+        con.close()
+    gib = DIMM / GIB
+    med = [statistics.median(run[i] for run in runs) for i in range(4)]
+    return {f"dimm_{mode}_add_ms_per_gib": med[0] * 1000 / gib,
+            f"dimm_{mode}_add_guest_us_per_gib": med[1] / gib,
+            f"dimm_{mode}_del_ms": med[2] * 1000,
+            f"dimm_{mode}_del_guest_us": med[3]}
+
+
 def main(granules):
     for g in granules:
         binary = os.path.join(hotmm.ROOT, "build", g, "hotmm.bin")
@@ -111,6 +192,11 @@ def main(granules):
         print(f"  vmemmap_leaf_entries_per_gib: {first['leaves_per_gib']:.2f}")
         for key, value in vmalloc_figures(g).items():
             print(f"  {key}: {value:.0f}")
+        for key, value in hotplug_figures(g).items():
+            print(f"  {key}: {value:.0f}")
+        for mode in ("off", "force"):
+            for key, value in dimm_figures(g, mode).items():
+                print(f"  {key}: {value:.1f}")
 
 
 if __name__ == "__main__":

@@ -96,8 +96,9 @@ kernel_exit:
 
 /*
  * probe_read(addr, *val) / probe_write(addr, val): one 64-bit access that
- * may fault. A fault at the access resumes at the fixup (the exception
- * table), which returns -EFAULT (14).
+ * may fault; probe_read32(addr, *val) one 32-bit read (for registers that
+ * fault on wider reads, such as the ACPI GED's). A fault at the access
+ * resumes at the fixup (the exception table), which returns -EFAULT (14).
  */
 	.macro	extable, insn, fixup
 	.pushsection __ex_table, "a"
@@ -110,6 +111,14 @@ kernel_exit:
 probe_read:
 1:	ldr	x2, [x0]
 	str	x2, [x1]
+	mov	x0, #0
+	ret
+	extable	1b, probe_fault
+
+	.globl	probe_read32
+probe_read32:
+1:	ldr	w2, [x0]
+	str	w2, [x1]
 	mov	x0, #0
 	ret
 	extable	1b, probe_fault

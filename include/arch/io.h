@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Device register access: 32-bit and 64-bit, single, ordered accesses. */
+/* Device register access: 8-, 32- and 64-bit, single, ordered accesses. */
 #ifndef ARCH_IO_H
 #define ARCH_IO_H
 
 #include <lib/types.h>
+
+static inline u8 readb(const volatile void *addr)
+{
+	u8 v;
+
+	asm volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	asm volatile("dmb oshld" : : : "memory");
+	return v;
+}
 
 static inline u32 readl(const volatile void *addr)
 {

@@ -42,6 +42,8 @@ struct selftest {
 
 /* probe_read()/probe_write(): one 64-bit access; -EFAULT if it faults. */
 int probe_read(const void *addr, u64 *val);
+/* probe_read32(): one 32-bit read; -EFAULT if it faults. */
+int probe_read32(const void *addr, u32 *val);
 int probe_write(void *addr, u64 val);
 /* Call @addr (expected not to be executable); -EFAULT if the fetch faults. */
 int probe_exec(const void *addr);

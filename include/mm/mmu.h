@@ -21,6 +21,15 @@ extern struct pgtable_alloc kernel_pgtable_alloc;
 #define __pa_symbol(x)	((phys_addr_t)((u64)(x) - kimage_voffset))
 
 /*
+ * page_address() - where the kernel reads @page's memory: its linear-map
+ * address (Linux's, for memory that is always mapped). Host tests read the
+ * same pages through a window of their own (tests/unit/fake/fake_views.h).
+ */
+#ifndef page_address
+#define page_address(page)	__va(PFN_PHYS(page_to_pfn(page)))
+#endif
+
+/*
  * paging_init() - build the final kernel tables from memblock and switch to
  * them: linear map of all memory but no-map ranges (largest blocks that fit),
  * the image with W^X and its stack guard unmapped, the fixmap; then TTBR0 off.

@@ -59,6 +59,15 @@ extern struct mem_section mem_section[NR_MEM_SECTIONS];
 /* struct page of pfn p is vmemmap[p]: vmemmap = VMEMMAP_START - memstart pfn. */
 extern struct page *vmemmap;
 
+/*
+ * Where the memmap is read: at VMEMMAP_START, where the vmemmap maps it.
+ * Host tests, which cannot dereference kernel addresses, define this to the
+ * host window that shows the same pages (tests/unit/fake/fake_views.h).
+ */
+#ifndef vmemmap_view
+#define vmemmap_view()		((struct page *)VMEMMAP_START)
+#endif
+
 static inline unsigned long pfn_to_section_nr(unsigned long pfn)
 {
 	return pfn >> PFN_SECTION_SHIFT;
@@ -83,6 +92,17 @@ static inline unsigned long subsection_index(unsigned long pfn)
 
 #define pfn_to_page(pfn)	(vmemmap + (pfn))
 #define page_to_pfn(page)	((unsigned long)((page) - vmemmap))
+
+/*
+ * memmap_va() - the kernel VA of @pfn's struct page: what the vmemmap's
+ * page tables map there. In the kernel it is pfn_to_page() as a number;
+ * page-table code takes this one, so a host test can read the memmap
+ * elsewhere (vmemmap_view()) while the tables it builds are the kernel's.
+ */
+static inline unsigned long memmap_va(unsigned long pfn)
+{
+	return (unsigned long)pfn_to_page(pfn) - (unsigned long)vmemmap_view() + VMEMMAP_START;
+}
 
 static inline bool present_section_nr(unsigned long nr)
 {

@@ -540,9 +540,12 @@ def section_lines(mm, pfn):
 def memory_line(pa, has_page):
     """kernel/cmd_mem.c's print_memory(): what memblock says about @pa."""
     types = dict(memblock_types())
+    last = pa + (1 << info("page_shift")) - 1
     for r in types["reserved"]:
-        if int(r["base"]) <= pa < int(r["base"]) + int(r["size"]):
-            return f"  memblock: reserved by {c_string(r['name']) or '(unnamed)'}"
+        base, r_last = int(r["base"]), int(r["base"]) + int(r["size"]) - 1
+        if base <= last and r_last >= pa:  # any byte of the page keeps all of it
+            part = " (part of the page)" if base > pa or r_last < last else ""
+            return f"  memblock: reserved by {c_string(r['name']) or '(unnamed)'}{part}"
     nomap = info("memblock_nomap")
     for r in types["memory"]:
         if int(r["base"]) <= pa < int(r["base"]) + int(r["size"]):
@@ -592,36 +595,166 @@ def pfn_lines(pfn):
 def memory_block_lines(mm, pfn, page):
     """kernel/cmd_mem.c's print_memory_block(): the block holding @pfn and,
     in a hot-added one, what the page is to it."""
-    per = int(sym("memory_block_size")) >> mm.page_shift
+    mem = find_memory_block(pfn // memory_block_pages(mm))
+    if mem is None:
+        return []
+    lines = [f"  memory block {int(mem['id'])}: {memory_block_where(mem)}"]
+    if int(mem["boot"]):
+        return lines
+    b = BlockFacts(mm, mem)
+    role = None
+    if pfn in b.tables:
+        role = "a page table of the hot-add, hosted by the block"
+    elif pfn < b.usable_start:
+        role = ("memmap (the block's own struct pages)" if page_flag(page, "PG_vmemmap")
+                else "padding of the memmap reservation")
+    elif pfn >= b.usable_end:
+        role = "padding (a page table that moved out was here)"
+    if role:
+        lines.append(f"  in the block: {role}")
+    return lines
+
+
+# ------------------------------------------------------------ memory blocks
+
+def memory_block_pages(mm):
+    return int(sym("memory_block_size")) >> mm.page_shift
+
+
+def used_memory_blocks():
+    """The memory blocks in use, by id (include/mm/memory.h's memory_blocks[])."""
+    blocks = [b for b in read_array(sym("memory_blocks")) if int(b["used"])]
+    return sorted(blocks, key=lambda b: int(b["id"]))
+
+
+def find_memory_block(block_id):
+    """find_memory_block() (mm/memory_block.c), or None."""
+    return next((b for b in used_memory_blocks() if int(b["id"]) == block_id), None)
+
+
+def memory_block_state_name(state):
+    """mm/memory_block.c's memory_block_state_name()."""
     words = {"MEM_ONLINE": "online", "MEM_GOING_OFFLINE": "going-offline",
              "MEM_OFFLINE": "offline"}
-    states = {v: words[k] for k, v in enum_values("enum memory_block_state").items()}
-    for mem in read_array(sym("memory_blocks")):
-        if not int(mem["used"]) or int(mem["id"]) != pfn // per:
-            continue
-        boot = bool(int(mem["boot"]))
-        zone = int(mem["zone"])
-        where = f" in {mem['zone'].dereference()['name'].string()}" if zone else ""
-        lines = [f"  memory block {int(mem['id'])}: {'boot memory' if boot else 'hot-added'}, "
-                 f"{states[int(mem['state'])]}{where}, node {int(mem['nid'])}"]
-        if boot:
-            return lines
-        start = int(mem["id"]) * per
-        tables = [int(mem["table_pfn"][i]) for i in range(int(mem["nr_tables"]))]
-        vmemmap_bit = enum_values("enum pageflags")["PG_vmemmap"]
-        usable_end = start + per - int(mem["tail_used"])
-        role = None
-        if pfn in tables:
-            role = "a page table of the hot-add, hosted by the block"
-        elif pfn < start + int(mem["nr_vmemmap_pages"]):
-            role = ("memmap (the block's own struct pages)" if int(page["flags"]) >> vmemmap_bit & 1
-                    else "padding of the memmap reservation")
-        elif pfn >= usable_end:
-            role = "padding (a page table that moved out was here)"
-        if role:
-            lines.append(f"  in the block: {role}")
-        return lines
-    return []
+    names = {v: words[k] for k, v in enum_values("enum memory_block_state").items()}
+    return names[int(state)]
+
+
+def zone_name(mem):
+    return mem["zone"].dereference()["name"].string() if int(mem["zone"]) else None
+
+
+def memory_block_where(mem):
+    """"hot-added, online in Movable, node 0", as `pfn` says it."""
+    zone = zone_name(mem)
+    return (f"{'boot memory' if int(mem['boot']) else 'hot-added'}, "
+            f"{memory_block_state_name(mem['state'])}{f' in {zone}' if zone else ''}, "
+            f"node {int(mem['nid'])}")
+
+
+def page_flag(page, name):
+    return bool(int(page["flags"]) >> enum_values("enum pageflags")[name] & 1)
+
+
+class BlockFacts:
+    """A hot-added block's layout (include/mm/memory.h): memmap reservation,
+    hosted tables, usable pages."""
+
+    def __init__(self, mm, mem):
+        self.mem = mem
+        self.start = int(mem["id"]) * memory_block_pages(mm)
+        self.tables = [int(mem["table_pfn"][i]) for i in range(int(mem["nr_tables"]))]
+        self.usable_start = self.start + int(mem["nr_vmemmap_pages"])
+        self.usable_end = self.start + memory_block_pages(mm) - int(mem["tail_used"])
+
+
+def memblocks_lines():
+    """What the console's `memblocks` prints (kernel/cmd_hotplug.c)."""
+    mm = Memmap()
+    per = memory_block_pages(mm)
+    mode = sym("memmap_on_memory_names")[int(sym("memmap_on_memory"))].string()
+    lines = [f"block size {int(sym('memory_block_size')) >> 20} MiB; memmap_on_memory {mode}",
+             "block  start               end                 state          zone     node  "
+             "memmap  padding  tables  removable"]
+    blocks = used_memory_blocks()
+    for mem in blocks:
+        start = int(mem["id"]) * per << mm.page_shift
+        end = start + (per << mm.page_shift) - 1
+        altmap = int(mem["has_altmap"])
+        if int(mem["boot"]):
+            removable = "no (boot)"
+        else:
+            removable = "yes" if memory_block_state_name(mem["state"]) == "offline" \
+                else "offline first"
+        lines.append(f"{int(mem['id']):5}  0x{start:016x}  0x{end:016x}  "
+                     f"{memory_block_state_name(mem['state']):<13}  {zone_name(mem) or '-':<7}  "
+                     f"{int(mem['nid']):4}  {int(mem['plan']['memmap_pages']) if altmap else 0:6}  "
+                     f"{int(mem['plan']['padding_pages']) if altmap else 0:7}  "
+                     f"{int(mem['nr_tables']):6}  {removable}")
+    lines.append(f"{len(blocks)} block(s)")
+    return lines
+
+
+def parse_block(text):
+    """kernel/cmd_hotplug.c's parse_block(): the block with id @text."""
+    block_id = parse_number(text, "ID")
+    mem = find_memory_block(block_id)
+    if mem is None:
+        raise gdb.GdbError(f"no memory block {block_id} (memblocks lists them)")
+    return mem
+
+
+def altmap_lines(mem):
+    """What the console's `altmap ID` prints (kernel/cmd_hotplug.c)."""
+    mm = Memmap()
+    if int(mem["boot"]):
+        raise gdb.GdbError(f"block {int(mem['id'])} is boot memory: its memmap came from memblock")
+    p = mem["plan"]
+    modes = {v: k for k, v in enum_values("enum memmap_on_memory_mode").items()}
+    mode = {"MEMMAP_ON_MEMORY_FORCE": "force", "MEMMAP_ON_MEMORY_ON": "default"}.get(
+        modes[int(p["mode"])], "off")
+    word = {True: "true", False: "false"}
+    lines = [f"page_size: {1 << mm.page_shift}",
+             f"memory_block_size: {int(sym('memory_block_size'))}",
+             f"pageblock_size: {1 << mm.pageblock_order() << mm.page_shift}",
+             f"mode: {mode}"]
+    lines += [f"{k}: {int(p[k])}" for k in ("memmap_pages", "reserved_pages", "padding_pages",
+                                            "usable_pages")]
+    lines += [f"linux_allows: {word[bool(int(p['linux_allows']))]}",
+              f"refusal_reason: {c_string(p['linux_reason']) or 'none'}",
+              f"hotmm_allows: {word[bool(int(p['allows']))]}",
+              f"hotmm_refusal_reason: {c_string(p['reason']) or 'none'}",
+              "memmap_on_memory_check: "
+              + sym("memmap_on_memory_check_names")[int(p["check"])].string()]
+    if not int(mem["has_altmap"]):
+        return lines + ["altmap: none: the memmap came from existing memory"]
+    a = {k: int(mem["altmap"][k]) for k in ("base_pfn", "end_pfn", "reserve", "free", "align",
+                                            "alloc")}
+    lines += [f"base_pfn: {hx(a['base_pfn'])}", f"end_pfn: {hx(a['end_pfn'])}"]
+    lines += [f"{k}: {a[k]}" for k in ("reserve", "free", "align", "alloc")]
+    lines += [f"table_pages: {int(mem['nr_tables'])} ({int(mem['padding_used'])} in padding, "
+              f"{int(mem['tail_used'])} at the block's end)",
+              f"self_hosted_pages (linux): {a['free']}"]
+    b = BlockFacts(mm, mem)
+
+    def use(pfn):  # reserved_page_use()
+        if pfn in b.tables:
+            return "page table"
+        if mm.pfn_valid(pfn) and page_flag(mm.page(pfn), "PG_vmemmap"):
+            return "memmap"
+        return "padding"
+
+    base, i = a["base_pfn"], 0
+    while i < a["free"]:
+        j = i + 1
+        while j < a["free"] and use(base + j) == use(base + i):
+            j += 1
+        lines.append(f"pfn {hx(base + i)}-{hx(base + j - 1)}: {use(base + i)} ({j - i})")
+        i = j
+    for pfn in range(b.usable_end, b.usable_end + int(mem["tail_used"])):
+        what = "page table" if use(pfn) == "page table" else "padding (a table moved out)"
+        lines.append(f"pfn {hx(pfn)}: {what} (the block's end)")
+    return lines
 
 
 # ------------------------------------------------------- the vmemmap's sections
@@ -905,6 +1038,26 @@ class MemblockCommand(TableCommand):
 
 
 @register
+class MemblocksCommand(TableCommand):
+    name = "hotmm-memblocks"
+    summary = "The memory blocks, as the console's `memblocks`."
+    lines = staticmethod(memblocks_lines)
+
+
+@register
+class AltmapCommand(HotmmCommand):
+    name, usage = "hotmm-altmap", "ID"
+    summary = "A hot-added block's memmap on memory and altmap, as the console's `altmap ID`."
+    details = ("The plan (Linux's and hotmm's verdicts), the live struct vmem_altmap, and\n"
+               "what each reserved page holds: memmap, padding, a hosted page table.")
+
+    def run(self, argv):
+        if len(argv) != 1:
+            raise gdb.GdbError(f"usage: {self.name} {self.usage}")
+        return altmap_lines(parse_block(argv[0]))
+
+
+@register
 class BuddyinfoCommand(TableCommand):
     name = "hotmm-buddyinfo"
     summary = "Free blocks per order, per node and zone, as the console's `buddyinfo`."
@@ -1035,12 +1188,32 @@ class VmemAltmapPrinter(StructPrinter):
                 f"{left} free")
 
 
+class MemoryBlockPrinter(StructPrinter):
+    """struct memory_block: id, pfns, boot or hot-added, state, zone, node; memmap layout."""
+
+    def to_string(self):
+        if not int(self.val["used"]):
+            return "unused"
+        mm = Memmap()
+        per = memory_block_pages(mm)
+        start = int(self.val["id"]) * per
+        text = (f"block {int(self.val['id'])} (pfn {hx(start)}-{hx(start + per - 1)}): "
+                f"{memory_block_where(self.val)}")
+        if int(self.val["has_altmap"]):
+            text += (f"; memmap {int(self.val['plan']['memmap_pages'])}, "
+                     f"padding {int(self.val['plan']['padding_pages'])}")
+        if not int(self.val["boot"]):
+            text += f", tables {int(self.val['nr_tables'])}"
+        return text
+
+
 def _printers():
     pp = gdb.printing.RegexpCollectionPrettyPrinter("hotmm")
     pp.add_printer("page", "^page$", PagePrinter)
     pp.add_printer("mem_section", "^mem_section$", MemSectionPrinter)
     pp.add_printer("memblock_region", "^memblock_region$", MemblockRegionPrinter)
     pp.add_printer("vmem_altmap", "^vmem_altmap$", VmemAltmapPrinter)
+    pp.add_printer("memory_block", "^memory_block$", MemoryBlockPrinter)
     return pp
 
 
@@ -1061,8 +1234,9 @@ class HotmmHelp(gdb.Command):
             "kernel halted by an exception report. `help CMD` says more about each.\n\n"
             f"Commands:\n{cmds}\n\nConvenience functions:\n{funcs}\n\n"
             "Pretty-printers: struct page, struct mem_section, struct memblock_region,\n"
-            "struct vmem_altmap (`print *$hotmm_pfn_to_page(0x40000)`; `disable\n"
-            "pretty-printer global hotmm` for the raw fields).\n"
+            "struct vmem_altmap, struct memory_block (`print *$hotmm_pfn_to_page(0x40000)`,\n"
+            "`print memory_blocks[4]`; `disable pretty-printer global hotmm` for the\n"
+            "raw fields).\n"
             "Physical memory: `show hotmm-phys-access`, `set hotmm-phys-access auto|qemu|linear`.")
         super().__init__("hotmm", gdb.COMMAND_DATA)
 

@@ -18,7 +18,7 @@ COMMANDS = ("help", "version", "dt", "memblock", "bootargs", "interrupts", "upti
             "sleep", "selftest", "poweroff", "reboot", "crash", "ptdump", "pt", "vmemmap",
             "meminfo", "buddyinfo", "pagetypeinfo", "pfn", "alloc", "free", "params", "bench",
             "dmesg", "vmallocinfo", "vmalloc", "vfree", "set_memory", "mem", "memblocks",
-            "altmap", "set")
+            "altmap", "set", "dimms", "workqueue", "memmap", "isolate", "unisolate")
 
 LINE_MAX = 256  # kernel/shell.c: a line holds at most LINE_MAX - 1 characters
 TOO_LONG = f"error: line too long (at most {LINE_MAX - 1} characters)"

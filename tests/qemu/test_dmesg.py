@@ -14,6 +14,12 @@
   struct printk_log header each, then the text).
 - `dmesg -c` prints, then clears: the next dmesg is empty and says nothing
   about dropped messages; `dmesg -C` only clears; other options are refused.
+- Every hotplug event is in the log, exactly as the console showed it, with
+  its level: add, online, offline, remove (<6>) and each refusal with its
+  reason (<3>: overlap, not held RAM, remove while online, boot memory,
+  online twice, offline twice, a pageblock isolated already, not an added
+  range). What the console alone answers (usage errors, tables, `isolate`)
+  is not.
 """
 
 import re
@@ -112,4 +118,59 @@ def test_dmesg_wrap_keeps_newest_and_counts_dropped(boot, granule):
     assert con.cmd("dmesg -c") == out
     assert con.cmd("dmesg") == ""
     assert con.cmd("dmesg -c") == ""
+    assert con.poweroff() == 0
+
+
+HELD = 0x40000000 + (512 << 20)  # what mem=512M holds back of 1 GiB
+BLOCK = {"4K": 128 << 20, "16K": 128 << 20, "64K": 512 << 20}
+PAGE_SHIFT = {"4K": 12, "16K": 14, "64K": 16}
+
+
+def test_dmesg_has_every_hotplug_event(boot, granule):
+    con = boot(granule, "--append", "mem=512M memmap_on_memory=on")
+    block, s = BLOCK[granule], PAGE_SHIFT[granule]
+    bid, end = HELD // block, HELD + block - 1
+    far = 0x40000000 + (1 << 30)
+    first_boot = 0x40000000 // block
+    con.cmd("dmesg -C")
+    # (command, whether its lines are kernel messages, the exact lines wanted)
+    steps = [
+        (f"mem add {HELD:#x} {block:#x}", True, None),
+        (f"mem add {HELD:#x} {block:#x}", True,
+         [f"error: mem add: [{HELD:#x}, {end + 1:#x}) overlaps memory at "
+          f"[{HELD:#x}, {end + 1:#x})"]),
+        (f"mem add {far:#x} {block:#x}", True,
+         [f"error: mem add: [{far:#x}, {far + block:#x}) is not RAM held back for hotplug "
+          "(memblock lists what mem=, hold_node= and DIMMs hold)"]),
+        (f"mem remove {HELD:#x} {block:#x}", True,
+         [f"error: mem remove: block {bid} is online: offline it first"]),
+        (f"mem offline {first_boot}", True,
+         [f"error: mem offline: block {first_boot} is boot memory, which arm64 never offlines"]),
+        (f"mem online {bid}", True, [f"error: mem online: block {bid} is online already"]),
+        (f"isolate {(HELD >> s) + (block >> s) - 1:#x}", False, None),
+        (f"mem offline {bid}", True,
+         [f"error: mem offline: block {bid}: cannot isolate its pageblocks: -16"]),
+        (f"unisolate {(HELD >> s) + (block >> s) - 1:#x}", False, None),
+        (f"mem offline {bid}", True, [f"hotplug: block {bid} offline"]),
+        (f"mem offline {bid}", True, [f"error: mem offline: block {bid} is offline"]),
+        ("memblocks", False, None),
+        ("mem frob", False, ["error: mem frob: no such subcommand (add, online, offline, remove)"]),
+        (f"mem remove {HELD:#x} {block:#x}", True, [f"hotplug: removed [{HELD:#x}-{end:#x}]"]),
+        (f"mem remove {HELD:#x} {block:#x}", True,
+         [f"error: mem remove: [{HELD:#x}, +{block:#x}) is not a range mem add added"]),
+    ]
+    logged = []
+    for line, kernel, want in steps:
+        out = con.cmd(line).split("\n")
+        if want is not None:
+            assert out == want, f"{line}: {out}"
+        if kernel:
+            logged += out
+    assert logged[0].startswith(f"hotplug: added [{HELD:#x}-{end:#x}] on node 0: "
+                                f"blocks {bid}-{bid}, memmap "), logged
+    assert logged[1].startswith(f"hotplug: block {bid} online in Movable of node 0: "), logged
+    dropped, records = parse_dmesg(con.cmd("dmesg -r"))
+    assert dropped == 0
+    assert [(lv, t) for lv, _, t in records] == \
+        [(3 if t.startswith("error: ") else 6, t) for t in logged], records
     assert con.poweroff() == 0

@@ -22,6 +22,12 @@ every answer must be the console's, line for line:
 - The convenience functions and pretty-printers agree with the same facts.
 - After `crash null` the kernel is halted and every helper still answers as
   before; hotmm-dmesg ends with the exception report the console showed.
+- Hotplug (held RAM added in force mode, a geometry with padding):
+  hotmm-memblocks and hotmm-altmap vs memblocks and altmap (also their
+  refusals), hotmm-pfn vs pfn on a memmap, a padding, a free and an
+  allocated page of the block and a reserved boot page, and the
+  struct memory_block printer; once online, then offline and after `crash
+  null`.
 - The script `make gdb` runs loads the helpers; they answer at start_kernel,
   on the early tables, before the final ones exist.
 """
@@ -42,12 +48,13 @@ MARK = "@@@@ "
 pytestmark = pytest.mark.skipif(GDB is None, reason="gdb-multiarch is not installed")
 
 
-def run_gdb(granule, port, commands, timeout=120):
-    """Attach to QEMU's gdbstub on port, run the commands; return each one's output."""
+def run_gdb(granule, port, commands, timeout=120, elf_path=None):
+    """Attach to QEMU's gdbstub on port, run the commands; return each one's output.
+    elf_path: another build's ELF (default: build/<granule>/hotmm.elf)."""
     cmd = [GDB, "-q", "-nx", "-batch", "-x", HELPERS, "-ex", f"target remote 127.0.0.1:{port}"]
     for i, c in enumerate(commands):
         cmd += ["-ex", f"echo \\n{MARK}{i}\\n", "-ex", c]
-    cmd += ["-ex", f"echo \\n{MARK}end\\n", elf(granule)]
+    cmd += ["-ex", f"echo \\n{MARK}end\\n", elf_path or elf(granule)]
     r = subprocess.run(cmd, cwd=hotmm.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     parts = re.split(rf"^{re.escape(MARK)}(\d+|end)\n", r.stdout, flags=re.M)
@@ -407,3 +414,93 @@ def test_make_gdb_script_loads_the_helpers(qemu, tmp_path, granule):
                   out, re.M)
     assert m and int(m.group(1), 16) == pc, out
     assert int(m.group(2), 16) == pc - 0xFFFF800080200000 + 0x40200000, out
+
+
+# ---- hotplug: memory blocks and altmaps ----
+
+HELD = 0x60000000  # what mem=512M holds back of a 1 GiB machine
+# granule: (block size, pageblock_order giving padding in force mode, memmap pages, padding)
+HOTPLUG = {"4K": (128 << 20, 10, 512, 512), "16K": (128 << 20, 11, 32, 2016),
+           "64K": (512 << 20, 5, 8, 24)}
+
+
+def hotplug_cases(con, lay, bid, memmap, padding):
+    """pfn -> what it is, in and around the hot-added block; allocates once in it."""
+    start = HELD >> lay["page_shift"]
+    end = start + (HOTPLUG[lay["granule"]][0] >> lay["page_shift"])
+    usable = start + memmap + padding
+    m = re.fullmatch(r"id \d+: pfn (0x[0-9a-f]+), .*", con.cmd("alloc --movable 0"))
+    allocated = int(m.group(1), 16)
+    assert usable <= allocated < end, allocated
+    cases = {}
+    for n, kind in ((start, "memmap"), (start + memmap - 1, "memmap, the last page"),
+                    (start + memmap, "padding"), (usable - 1, "padding, the last page"),
+                    (allocated, "allocated"), (usable, "usable, the first page"),
+                    (allocated + 1, "usable, beside the allocation"),
+                    (end - 1, "usable, the last page (free)"),
+                    (0x40200000 >> lay["page_shift"], "the kernel image (reserved, boot block)")):
+        cases.setdefault(n, kind)
+    return cases
+
+
+def hotplug_views(con, bid, cases):
+    """(console command, its GDB twin) -> the console's answer."""
+    pairs = [("memblocks", "hotmm-memblocks"), (f"altmap {bid}", f"hotmm-altmap {bid}"),
+             ("altmap 8", "hotmm-altmap 8"), ("altmap 4095", "hotmm-altmap 4095")]
+    pairs += [(f"pfn {n:#x}", f"hotmm-pfn {n:#x}") for n in cases]
+    want = {}
+    for c, g in pairs:
+        out = con.cmd(c)
+        want[(c, g)] = console_error(out) if out.startswith("error: ") else out
+    return want
+
+
+def check_hotplug_views(granule, port, want, printers):
+    outs = run_gdb(granule, port, [g for _, g in want] + [p for p, _ in printers])
+    for ((c, g), w), got in zip(want.items(), outs):
+        assert got == w, f"{g}:\n{got}\n--- console {c}:\n{w}"
+    for (p, w), got in zip(printers, outs[len(want):]):
+        assert got.startswith(w + " = {"), f"{p}:\n{got}\nwant it to start: {w}"
+
+
+def test_hotmm_hotplug_views_are_the_console(boot, granule):
+    block, pbo, memmap, padding = HOTPLUG[granule]
+    con, port = boot_for_gdb(boot, granule, "--append",
+                             f"mem=512M memmap_on_memory=force pageblock_order={pbo}")
+    lay = dict(layout(granule), granule=granule)
+    bid = HELD // block
+    out = con.cmd(f"mem add {HELD:#x} {block:#x}")
+    assert f"({memmap} pages each, {padding} padding)" in out, out
+    nr_boot = len(re.findall(r"  no \(boot\)$", con.cmd("memblocks"), re.M))
+    cases = hotplug_cases(con, lay, bid, memmap, padding)
+    want = hotplug_views(con, bid, cases)
+    roles = {kind: re.search(r"^  in the block: (.*)$", want[(f"pfn {n:#x}", f"hotmm-pfn {n:#x}")],
+                             re.M) for n, kind in cases.items()}
+    assert roles["memmap"].group(1) == "memmap (the block's own struct pages)", want
+    assert roles["padding, the last page"].group(1) == "padding of the memmap reservation", want
+    assert roles["allocated"] is None and roles["usable, the last page (free)"] is None, want
+    last = next(n for n, kind in cases.items() if kind.endswith("(free)"))
+    assert "\n  free: inside the order-" in want[(f"pfn {last:#x}", f"hotmm-pfn {last:#x}")], want
+    kernel = 0x40200000 >> lay["page_shift"]
+    assert "memblock: reserved by kernel" in want[(f"pfn {kernel:#x}", f"hotmm-pfn {kernel:#x}")]
+    assert want[("altmap 4095", "hotmm-altmap 4095")] == \
+        "no memory block 4095 (memblocks lists them)", want
+    start, last = HELD >> lay["page_shift"], (HELD + block >> lay["page_shift"]) - 1
+    hot = f"block {bid} (pfn {start:#x}-{last:#x}): hot-added, %s, node 0; " \
+          f"memmap {memmap}, padding {padding}, tables 0"
+    per = block >> lay["page_shift"]
+    first = 0x40000000 >> lay["page_shift"]
+    boot0 = f"block {first // per} (pfn {first:#x}-{first + per - 1:#x}): boot memory, " \
+            "online in Normal, node 0"
+    check_hotplug_views(granule, port, want,
+                        [(f"print memory_blocks[{nr_boot}]", "$1 = " + hot % "online in Movable"),
+                         ("print memory_blocks[0]", "$2 = " + boot0)])
+    # Offline: the block's states and its pages' flags change; then a halted kernel.
+    con.cmd("free all")
+    assert con.cmd(f"mem offline {bid}") == f"hotplug: block {bid} offline"
+    want = hotplug_views(con, bid, cases)
+    with con.expect_bad("exception"):
+        con.send_line("crash null")
+        con.expect("System halted\\.\r*\n")
+    check_hotplug_views(granule, port, want,
+                        [(f"print memory_blocks[{nr_boot}]", "$1 = " + hot % "offline")])

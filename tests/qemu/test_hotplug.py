@@ -559,3 +559,33 @@ def test_every_failure_rolls_back(boot, granule, config):
     m = re.search(r"^# (\d+) failed adds, each rolled back$", out, re.M)
     assert m and int(m.group(1)) >= (4 if config == "new-span" else 2), out
     assert con.poweroff() == 0
+
+
+# ---- vmalloc on hot-added memory ----
+
+def test_vmalloc_uses_hot_added_memory_and_pins_it(boot, granule):
+    """Online as kernel memory, a hot-added block backs vmalloc (unmovable pages): offline
+    then refuses, naming a vmalloc page, with the contents intact; after vfree it goes."""
+    con = boot_held(boot, granule, "memmap_on_memory=force")
+    block, page = SECTION[granule], PAGE[granule]
+    bid = block_id(granule, HELD)
+    con.cmd("set memhp_default_state offline")
+    assert con.cmd(f"mem add {HELD:#x} {block:#x}").startswith("hotplug: added")
+    assert con.cmd(f"mem online {bid} kernel").startswith(f"hotplug: block {bid} online in Normal")
+    mi = parse_meminfo(con.cmd("meminfo"))
+    # More than boot memory has free: part of it must come from the block.
+    size = mi["MemFree"] * 1024 - 16 * MiB
+    out = con.cmd(f"vmalloc {size:#x}", timeout=120)
+    m = re.match(r"(0x[0-9a-f]{16}): ", out)
+    assert m, out
+    addr = m.group(1)
+    out = con.cmd(f"mem offline {bid}")
+    m = re.fullmatch(rf"error: mem offline: block {bid}: pfn (0x[0-9a-f]+) is not movable", out)
+    assert m, out
+    p = pfn(con, granule, int(m.group(1), 16))
+    assert p["flags"] == set() and p["refcount"] == 1, p["text"]   # an allocated vmalloc page
+    assert p["block"][:3] == (bid, "hot-added", "online"), p["text"]
+    assert con.cmd(f"vfree {addr}") == f"{addr}: freed, pattern intact"
+    assert con.cmd(f"mem offline {bid}") == f"hotplug: block {bid} offline"
+    assert con.cmd(f"mem remove {HELD:#x} {block:#x}").startswith("hotplug: removed")
+    assert con.poweroff() == 0

@@ -28,7 +28,8 @@ from test_buddy import (MAX_ORDER, PAGEBLOCK_ORDER, SECTION_BITS, Layout, alloc,
 # Every argument README.md documents, plus earlycon (accepted as Linux's).
 NAMES = ("mem", "hold_node", "memmap_on_memory", "memmap_on_memory_check", "vmemmap",
          "altmap_fallback", "memhp_default_state", "pageblock_order", "memory_block_size",
-         "vmemmap_fail_block", "vmalloc_fail_block", "fail_nth", "log_buf_len", "deferred_init",
+         "vmemmap_fail_block", "vmalloc_fail_block", "fail_nth", "acpi_ged", "log_buf_len",
+         "deferred_init",
          "earlycon")
 CHOICES = {
     "vmemmap": ("auto", "section", "base"),
@@ -65,6 +66,7 @@ def defaults(granule):
         "vmemmap_fail_block": "0",
         "vmalloc_fail_block": "0",
         "fail_nth": "0",
+        "acpi_ged": "auto",
         "log_buf_len": "16 KiB",
         "deferred_init": "on",
         "earlycon": "pl011 (always)",
@@ -171,6 +173,7 @@ def test_valid_arguments_together(boot, granule):
     ("fail_nth=0", "0"),
     ("vmemmap_fail_block=0", "0"),
     ("log_buf_len=1K", "1 KiB"),
+    ("acpi_ged=off", "off"),
     ("deferred_init=off", "off"),
     ("deferred_init=demand", "demand"),
     ("deferred_init=on", "on"),
@@ -360,6 +363,7 @@ def expected_warning(granule, arg):
         "log_buf_len": "a power of two from 1 to 64 KiB",
         "vmalloc_fail_block": "a count (0 turns it off)",
         "hold_node": "node numbers below 8, separated by commas",
+        "acpi_ged": "auto, off, or GED_BASE,INTID,MEMHP_BASE (an SPI, 4-byte aligned bases)",
     }.get(name)
     return None if why is None else f"warning: boot argument {name}={val}: expected {why}; default kept"
 
@@ -374,7 +378,7 @@ INVALID = ["pageblock_order=0", "pageblock_order=99", "pageblock_order=abc", "pa
            "vmemmap=foo", "vmemmap=BASE", "vmemmap=", "altmap_fallback=y",
            "memmap_on_memory=maybe", "memhp_default_state=x", "log_buf_len=3K",
            "hold_node=8", "hold_node=1,x", "hold_node=", "memmap_on_memory_check=arm64",
-           "log_buf_len=128K", "deferred_init=maybe", "deferred_init="]
+           "log_buf_len=128K", "acpi_ged=0x9080000,7", "deferred_init=maybe", "deferred_init="]
 
 
 @pytest.mark.parametrize("arg", INVALID)

@@ -195,6 +195,17 @@ def test_numa_sizes_must_add_up_to_mem():
     refused("--numa", "384M,x", want="bad size")
 
 
+def test_numa_empty_node_for_dimms():
+    """A size 0 is a node with no memory and no CPU: QEMU's node for DIMMs only."""
+    argv = dry("--numa", "512M,0,512M", "--smp", "2")
+    assert opt(argv, "-object") == ["memory-backend-ram,id=r0,size=512M",
+                                    "memory-backend-ram,id=r2,size=512M"]
+    assert opt(argv, "-numa") == ["node,nodeid=0,memdev=r0,cpus=0", "node,nodeid=1",
+                                  "node,nodeid=2,memdev=r2,cpus=1"]
+    refused("--numa", "0,0", want="add up to")
+    refused("--mem", "0", "--numa", "0", want="must not be zero")
+
+
 def test_numa_with_hotplug():
     argv = dry("--mem", "2G", "--numa", "1G,1G", "--slots", "2", "--maxmem", "4G",
                "--boot", "bios", "--dimm", "1G")

@@ -668,6 +668,15 @@ void arch_isb(void)
 	log_event(EV_ISB, 0, 0, 0, 0, 0);
 	fake_stats.isb++;
 	last_isb = seq;
+	/*
+	 * From here on the CPU uses the new tables, and mm/ may read what it
+	 * just mapped (a memmap it initialises): map it in the host now. Host
+	 * unmappings wait to be merged with the next ones (a teardown unmaps
+	 * leaf after leaf, each costing the host a TLB flush); they are done by
+	 * the end of the operation, or before anything else is mapped.
+	 */
+	if (pend.kind == H_MAP)
+		host_flush();
 }
 
 /* ---- contiguous runs ---- */
@@ -930,6 +939,9 @@ void fake_op_begin(const char *what)
 
 void fake_op_end(void)
 {
+	struct fake_table *t;
+	phys_addr_t pa;
+
 	host_flush();
 	for (unsigned long i = 0; i < nr_recs; i++)
 		if (recs[i].state != R_DONE)
@@ -946,14 +958,10 @@ void fake_op_end(void)
 		if (t->state != FT_FREE && t->live && t->level == dirty_runs[i].level)
 			check_run(dirty_runs[i].table, t->level, dirty_runs[i].first, true);
 	}
-	for (unsigned long i = 0; i < FAKE_POOL_PAGES; i++) {
-		phys_addr_t pa = FAKE_PHYS_BASE + (i << PAGE_SHIFT);
-		struct fake_table *t = fake_table_info(pa);
-
+	for (unsigned long i = 0; (t = fake_table_next(&i, &pa));)
 		if (t->state == FT_TABLE && !t->live)
 			fake_fail("%s: table %#lx (level %d, from %s) is allocated but not linked",
 				  op_name, pa, t->level, t->owner->a.name);
-	}
 	forget_records();
 	op_name = "(no operation)";
 }
@@ -990,12 +998,12 @@ static unsigned long check_table(phys_addr_t table, int level, u64 va)
 void fake_check_tree(void)
 {
 	unsigned long live = 0, root = 0;
+	const struct fake_table *t;
+	phys_addr_t pa;
 
-	for (unsigned long i = 0; i < FAKE_POOL_PAGES; i++) {
-		const struct fake_table *t = fake_table_info(FAKE_PHYS_BASE + (i << PAGE_SHIFT));
-
+	for (unsigned long i = 0; (t = fake_table_next(&i, &pa));) {
 		if (t->state == FT_ROOT && t->live)
-			root = FAKE_PHYS_BASE + (i << PAGE_SHIFT);
+			root = pa;
 		live += t->state != FT_FREE && t->live;
 	}
 	if (!root)

@@ -14,7 +14,9 @@
  *    its host VA (PROT_READ when read-only), and made PROT_NONE (an
  *    anonymous mapping over it, keeping the reservation) when it stops
  *    being live, so a stale or missing mapping faults. Consecutive leaves
- *    share one mmap() call, made before anything reads through a window;
+ *    share one mmap() call, made before anything reads through a window
+ *    (a new mapping at the ISB that ends its change, so mm/ may use it; an
+ *    unmapping by the end of the operation at the latest);
  *  - break-before-make: a live valid entry may only change its
  *    permissions; an invalidated translation (leaf, table, or old
  *    permission) stays "in the TLB" until DSB, TLBI covering its VA

@@ -5,6 +5,7 @@
  * Table pages are handed out round-robin, so a freed page is not reused at
  * once; a page is filled with garbage when it is handed out (mm/ must clear
  * it) and when it comes back (a stale reader decodes garbage and fails).
+ * The same holds for data pages a hooked allocator of mm/ hands out.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -27,6 +28,44 @@ phys_addr_t fake_fixmap_pa[16];
 
 static struct fake_table pool[FAKE_POOL_PAGES];
 static unsigned long pool_cursor;
+
+/*
+ * Records of data pages that are (or were) tables, by address with open
+ * addressing. A record stays when its page is freed (state FT_FREE), so a
+ * stale reference to it is still caught; fake_phys_reset() forgets them.
+ */
+#define DATA_TABLE_SLOTS	(1UL << 12)
+
+static struct data_table {
+	phys_addr_t pa;			/* 0: empty slot */
+	struct fake_table t;
+} data_tables[DATA_TABLE_SLOTS];
+static unsigned long nr_data_tables;
+
+static unsigned long data_table_hash(phys_addr_t pa)
+{
+	return ((pa >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL) >> 52 & (DATA_TABLE_SLOTS - 1);
+}
+
+/* The record of data page @pa; with @create a new one (state FT_FREE) if it has none. */
+static struct fake_table *data_table(phys_addr_t pa, bool create)
+{
+	unsigned long i = data_table_hash(pa);
+
+	while (data_tables[i].pa) {
+		if (data_tables[i].pa == pa)
+			return &data_tables[i].t;
+		i = (i + 1) & (DATA_TABLE_SLOTS - 1);
+	}
+	if (!create)
+		return NULL;
+	if (nr_data_tables == DATA_TABLE_SLOTS - 1)
+		fake_fail("fake_phys: more than %lu data pages have been tables", DATA_TABLE_SLOTS - 1);
+	nr_data_tables++;
+	data_tables[i].pa = pa;
+	data_tables[i].t = (struct fake_table){ .state = FT_FREE, .unlink_rec = -1 };
+	return &data_tables[i].t;
+}
 
 void fake_phys_init(void)
 {
@@ -56,6 +95,8 @@ void fake_phys_release_data(void)
 void fake_phys_reset(void)
 {
 	memset(pool, 0, sizeof(pool));
+	memset(data_tables, 0, sizeof(data_tables));
+	nr_data_tables = 0;
 	memset(fake_fixmap_pa, 0, sizeof(fake_fixmap_pa));
 	/*
 	 * pool_cursor goes on: after a failed test, mm/pgtable.c may still
@@ -92,9 +133,33 @@ struct fake_table *fake_table_info(phys_addr_t pa)
 {
 	u64 i = (pa - FAKE_PHYS_BASE) >> PAGE_SHIFT;
 
-	if (pa < FAKE_PHYS_BASE || i >= FAKE_POOL_PAGES)
+	if (pa < FAKE_PHYS_BASE)
 		return NULL;
-	return &pool[i];
+	if (i < FAKE_POOL_PAGES)
+		return &pool[i];
+	return nr_data_tables ? data_table(ALIGN_DOWN(pa, PAGE_SIZE), false) : NULL;
+}
+
+struct fake_table *fake_table_next(unsigned long *i, phys_addr_t *pa)
+{
+	for (; *i < FAKE_POOL_PAGES + DATA_TABLE_SLOTS; (*i)++) {
+		unsigned long n = *i;
+
+		if (n < FAKE_POOL_PAGES) {
+			(*i)++;
+			*pa = FAKE_PHYS_BASE + (n << PAGE_SHIFT);
+			return &pool[n];
+		}
+		n -= FAKE_POOL_PAGES;
+		if (!nr_data_tables)
+			break;
+		if (data_tables[n].pa) {
+			(*i)++;
+			*pa = data_tables[n].pa;
+			return &data_tables[n].t;
+		}
+	}
+	return NULL;
 }
 
 unsigned long fake_pool_used(void)
@@ -103,6 +168,15 @@ unsigned long fake_pool_used(void)
 
 	for (unsigned long i = 0; i < FAKE_POOL_PAGES; i++)
 		n += pool[i].state != FT_FREE;
+	return n;
+}
+
+unsigned long fake_data_tables_used(void)
+{
+	unsigned long n = 0;
+
+	for (unsigned long i = 0; i < DATA_TABLE_SLOTS; i++)
+		n += data_tables[i].pa && data_tables[i].t.state != FT_FREE;
 	return n;
 }
 
@@ -136,8 +210,11 @@ void fake_phys_table_claim(struct fake_alloc *fa, phys_addr_t pa, int level, u64
 {
 	struct fake_table *t = fake_table_info(pa);
 
+	if (!t && IS_ALIGNED(pa, PAGE_SIZE) && fake_phys_is_data(pa, PAGE_SIZE))
+		t = data_table(pa, true);
+
 	if (!t || !IS_ALIGNED(pa, PAGE_SIZE) || t->state != FT_FREE)
-		fake_fail("%s: table %#lx is not a free page of the pool", fa->a.name, pa);
+		fake_fail("%s: table %#lx is not a free page of the pool or data", fa->a.name, pa);
 	if (level <= PGTABLE_START_LEVEL || level > PGTABLE_LAST_LEVEL)
 		fake_fail("alloc: a table of level %d (only roots are level %d)", level,
 			  PGTABLE_START_LEVEL);
@@ -205,6 +282,61 @@ void fake_alloc_init(struct fake_alloc *fa, const char *name)
 					  .name = name } };
 }
 
+/* mm/'s table allocators run through fake_phys_hook_tables(), with what they replaced. */
+static struct table_hook {
+	struct pgtable_alloc *a;
+	struct fake_alloc *fa;
+	phys_addr_t (*alloc)(struct pgtable_alloc *a, int level, u64 va);
+	void (*free)(struct pgtable_alloc *a, phys_addr_t table, int level);
+} table_hooks[8];
+
+static struct table_hook *table_hook_of(struct pgtable_alloc *a)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(table_hooks); i++)
+		if (table_hooks[i].a == a)
+			return &table_hooks[i];
+	fake_fail("table allocator %s is not hooked", a->name);
+}
+
+static phys_addr_t hooked_alloc(struct pgtable_alloc *a, int level, u64 va)
+{
+	struct table_hook *h = table_hook_of(a);
+	phys_addr_t pa;
+
+	h->fa->calls++;
+	pa = h->alloc(a, level, va);
+	if (!pa) {
+		h->fa->failed++;
+		return 0;
+	}
+	fake_phys_table_claim(h->fa, pa, level, va);
+	return pa;
+}
+
+static void hooked_free(struct pgtable_alloc *a, phys_addr_t pa, int level)
+{
+	struct table_hook *h = table_hook_of(a);
+
+	fake_phys_table_release(h->fa, pa, level);
+	h->free(a, pa, level);
+}
+
+void fake_phys_hook_tables(struct fake_alloc *fa, struct pgtable_alloc *a)
+{
+	unsigned int i = 0;
+
+	if (a->alloc == hooked_alloc)
+		fake_fail("table allocator %s is hooked twice", a->name);
+	while (i < ARRAY_SIZE(table_hooks) && table_hooks[i].a)
+		i++;
+	if (i == ARRAY_SIZE(table_hooks))
+		fake_fail("too many hooked table allocators");
+	*fa = (struct fake_alloc){ .a = { .name = a->name } };
+	table_hooks[i] = (struct table_hook){ a, fa, a->alloc, a->free };
+	a->alloc = hooked_alloc;
+	a->free = hooked_free;
+}
+
 phys_addr_t fake_phys_root_alloc(int level)
 {
 	phys_addr_t pa = pool_take();
@@ -244,11 +376,30 @@ void fake_phys_root_free(phys_addr_t root)
  * page of that level. The pointer is the page's linear host address; the
  * slot's current page is remembered for the fake arch's stale-slot check.
  */
+/* The scratch slot: a table to copy from, or paging_init()'s new root (fake_phys.h). */
+static void *fixmap_scratch(phys_addr_t pa)
+{
+	struct fake_table *t = fake_table_info(pa);
+
+	if (!t && IS_ALIGNED(pa, PAGE_SIZE) && fake_phys_is_data(pa, PAGE_SIZE)) {
+		t = data_table(pa, true);
+		*t = (struct fake_table){ .state = FT_ROOT, .level = PGTABLE_START_LEVEL,
+					  .unlink_rec = -1 };
+		fake_arch_set_root(pa);
+	}
+	if (!t || !IS_ALIGNED(pa, PAGE_SIZE) || t->state == FT_FREE)
+		fake_fail("fixmap_set(scratch): %#lx is neither a table nor a new root", pa);
+	fake_fixmap_pa[FIX_SCRATCH] = pa;
+	return fake_phys_ptr(pa);
+}
+
 void *fixmap_set(unsigned int slot, phys_addr_t pa, pgprot_t prot)
 {
 	struct fake_table *t = fake_table_info(pa);
 	int level = (int)slot - FIX_PTE_L0;
 
+	if (slot == FIX_SCRATCH && prot == PAGE_KERNEL)
+		return fixmap_scratch(pa);
 	if (slot < FIX_PTE_L0 || slot >= FIX_PTE_L0 + FIX_PTE_NR)
 		fake_fail("fixmap_set: slot %u is not a table slot", slot);
 	if (!t || !IS_ALIGNED(pa, PAGE_SIZE) || t->state == FT_FREE)

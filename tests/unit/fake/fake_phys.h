@@ -9,6 +9,11 @@
  *   FAKE_PHYS_BASE   FAKE_PHYS_BASE + pool      FAKE_DATA_BASE          FAKE_PHYS_END
  *   |== table pool ==|.........................|======== data ========|
  *
+ * A data page may be a table too, when mm/'s own table allocators run over
+ * a real page allocator (fake_phys_hook_tables()): its record then lives in
+ * a small table keyed by address, and the fake arch checks it as it checks
+ * a pool page.
+ *
  * fixmap_set() is implemented here: it returns the linear host pointer of
  * the table page and remembers which page each slot shows, so the fake arch
  * can refuse a write through a slot that has moved on.
@@ -19,10 +24,13 @@
 #include <mm/pgtable.h>
 
 #define FAKE_PHYS_BASE		0x40000000UL
+/* A test may ask for more (the memfd is sparse): up to 1 TiB, MAX_PHYSMEM_BITS. */
+#ifndef FAKE_PHYS_SIZE
 #if CONFIG_PAGE_SHIFT == 16
 #define FAKE_PHYS_SIZE		(64UL << 30)	/* room for 16 GiB runs of 512 MiB blocks */
 #else
 #define FAKE_PHYS_SIZE		(8UL << 30)
+#endif
 #endif
 #define FAKE_PHYS_END		(FAKE_PHYS_BASE + FAKE_PHYS_SIZE)
 #define FAKE_POOL_PAGES		4096UL
@@ -79,10 +87,20 @@ void *fake_phys_ptr(phys_addr_t pa);
 phys_addr_t fake_phys_of(const void *p);
 /* Whether [pa, pa + size) is data memory. */
 bool fake_phys_is_data(phys_addr_t pa, u64 size);
-/* The pool page holding @pa, or NULL if @pa is not in the pool. */
+/*
+ * The record of the page holding @pa: a pool page, or a data page that is
+ * or was a table; NULL for any other page.
+ */
 struct fake_table *fake_table_info(phys_addr_t pa);
+/*
+ * Every record in turn: call with *@i = 0 first; the next record and its
+ * page in *@pa, or NULL after the last.
+ */
+struct fake_table *fake_table_next(unsigned long *i, phys_addr_t *pa);
 /* Pool pages in use now (tables and roots). */
 unsigned long fake_pool_used(void);
+/* Data pages that are tables or roots now. */
+unsigned long fake_data_tables_used(void);
 
 void fake_alloc_init(struct fake_alloc *fa, const char *name);
 /*
@@ -90,15 +108,29 @@ void fake_alloc_init(struct fake_alloc *fa, const char *name);
  * test's own, e.g. mm/vmemmap.c's, over a fake page allocator): a free pool
  * page (not yet marked), then recording it as a table of @level for @va
  * owned by @fa (garbage-filled, fa->live counted); release runs the checks
- * a fake_alloc's free runs and makes the page free again.
+ * a fake_alloc's free runs and makes the page free again. A data page may
+ * be claimed too.
  */
 phys_addr_t fake_phys_pool_take(void);
 void fake_phys_table_claim(struct fake_alloc *fa, phys_addr_t pa, int level, u64 va);
 void fake_phys_table_release(struct fake_alloc *fa, phys_addr_t pa, int level);
+/*
+ * fake_phys_hook_tables() - run mm/'s table allocator @a as it is (its
+ * fault injection, its page allocator) and record what it does in @fa:
+ * each page it hands out is claimed as a table (@fa counts calls, failures
+ * and live pages), each page it takes back is released first, with the
+ * checks of a fake_alloc's free. Once per allocator and process.
+ */
+void fake_phys_hook_tables(struct fake_alloc *fa, struct pgtable_alloc *a);
 /* A root table page (zeroed), not counted by any allocator. */
 phys_addr_t fake_phys_root_alloc(int level);
 void fake_phys_root_free(phys_addr_t root);
 /* A zeroed table page of @level for @va that no allocator owns. */
 phys_addr_t fake_phys_foreign_alloc(int level, u64 va);
+/*
+ * The fixmap's scratch slot shows either a table (pgtable_move_table()
+ * copies one through it) or a data page no record knows yet: the root
+ * paging_init() took from memblock and clears there, which becomes a root.
+ */
 
 #endif
