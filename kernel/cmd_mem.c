@@ -324,12 +324,13 @@ static void print_section(unsigned long pfn)
 		       MAX_PHYSMEM_BITS);
 		return;
 	}
-	printk("  section %lu (pfn 0x%lx-0x%lx), node %d:%s%s%s%s\n", nr, section_nr_to_pfn(nr),
+	printk("  section %lu (pfn 0x%lx-0x%lx), node %d:%s%s%s%s%s\n", nr, section_nr_to_pfn(nr),
 	       section_nr_to_pfn(nr + 1) - 1, ms->nid,
 	       ms->flags & SECTION_MARKED_PRESENT ? " present" : " not present",
 	       ms->flags & SECTION_HAS_MEM_MAP ? ", has memmap" : ", no memmap",
 	       ms->flags & SECTION_IS_ONLINE ? ", online" : "",
-	       ms->flags & SECTION_IS_EARLY ? ", early (boot)" : "");
+	       ms->flags & SECTION_IS_EARLY ? ", early (boot)" : "",
+	       ms->flags & SECTION_DEFERRED ? ", deferred" : "");
 	printk("  subsection %lu of %lu: %s\n", subsection_index(pfn), SUBSECTIONS_PER_SECTION,
 	       pfn_section_valid(ms, pfn) ? "valid (holds memory)" :
 	       early_section(ms) ? "not valid (a hole of a boot section)" : "not valid");

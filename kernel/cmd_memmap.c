@@ -13,10 +13,14 @@
  *       0x60200  pppppppp...p      the rest of the reservation (force mode)
  *       0x60400  ..##........      usable pages: free, allocated, ...
  *   *                              rows like the one above
+ *
+ * Drawing one block initialises its struct pages first if deferred init
+ * has not reached them; the overview leaves them be and shows them as 'd'.
  */
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 #include <lib/errno.h>
+#include <mm/deferred_init.h>
 #include <mm/memblock.h>
 #include <mm/memory.h>
 #include <mm/page_alloc.h>
@@ -27,13 +31,13 @@
 /* What a page is to the picture; a cell of several pages shows the first kind any of them is. */
 enum cell_kind {
 	CELL_MEMMAP, CELL_TABLE, CELL_PADDING, CELL_RESERVED, CELL_ISOLATED,
-	CELL_ALLOCATED, CELL_OFFLINE, CELL_FREE, CELL_HOLE, NR_CELL_KINDS
+	CELL_ALLOCATED, CELL_OFFLINE, CELL_FREE, CELL_DEFERRED, CELL_HOLE, NR_CELL_KINDS
 };
 
-static const char cell_char[NR_CELL_KINDS + 1] = "MTpRI#o._";
+static const char cell_char[NR_CELL_KINDS + 1] = "MTpRI#o.d_";
 static const char *const cell_name[NR_CELL_KINDS] = {
 	"memmap", "page table", "padding", "reserved", "isolated", "allocated", "offline",
-	"free", "no memory",
+	"free", "deferred", "no memory",
 };
 
 #define CELLS_PER_ROW	64
@@ -62,6 +66,11 @@ static bool page_is_free(struct free_walk *w, unsigned long pfn)
 	while (w->pos <= pfn) {
 		struct page *page = pfn_valid(w->pos) ? pfn_to_page(w->pos) : NULL;
 
+		/* Struct pages deferred init has not written yet are not read. */
+		if (section_deferred(pfn_to_section_nr(w->pos))) {
+			w->pos = section_nr_to_pfn(pfn_to_section_nr(w->pos) + 1);
+			continue;
+		}
 		if (page && PageBuddy(page)) {
 			w->free_end = w->pos + (1UL << page->private);
 			w->pos = w->free_end;
@@ -111,6 +120,8 @@ static enum cell_kind page_kind(const struct memory_block *mem, struct free_walk
 	if (mem->boot) {
 		if (!pfn_valid(pfn) || !is_memory(pfn))
 			return CELL_HOLE;
+		if (section_deferred(pfn_to_section_nr(pfn)))
+			return CELL_DEFERRED;
 		if (PageReserved(pfn_to_page(pfn)))
 			return CELL_RESERVED;
 		return usable_kind(w, pfn);
@@ -245,6 +256,8 @@ static int cmd_memmap(int argc, char **argv)
 		}
 		per = v;
 	}
+	deferred_init_pfn_range(memory_block_start_pfn(mem),
+				memory_block_start_pfn(mem) + memory_block_pages());
 	print_block_line(mem);
 	print_legend(per, true);
 	draw_block(mem, per);
@@ -260,6 +273,8 @@ static int parse_pageblock(char **argv, unsigned long *pb)
 
 	if (shell_parse_u64(argv[1], "pfn", &pfn))
 		return -EINVAL;
+	if (!(pfn >> (MAX_PHYSMEM_BITS - PAGE_SHIFT)))
+		deferred_init_pfn_range(pfn, pfn + 1);	/* its struct pages are read next */
 	if (pfn >> (MAX_PHYSMEM_BITS - PAGE_SHIFT) || !pfn_to_online_page(pfn) ||
 	    PageOffline(pfn_to_page(pfn))) {
 		printk("error: pfn %#llx is not online memory\n", (unsigned long long)pfn);

@@ -417,7 +417,8 @@ class Memmap:
         self.sections = sym("mem_section")
         self.nr_sections = array_len(self.sections)
         self.sflags = {k: info(k) for k in ("section_marked_present", "section_has_mem_map",
-                                            "section_is_online", "section_is_early")}
+                                            "section_is_online", "section_is_early",
+                                            "section_deferred")}
 
     # pfn <-> struct page
     def page_addr(self, pfn):
@@ -465,6 +466,8 @@ class Memmap:
             words.append("online")
         if f & self.sflags["section_is_early"]:
             words.append("early (boot)")
+        if f & self.sflags["section_deferred"]:
+            words.append("deferred")
         return words
 
     # pageblocks

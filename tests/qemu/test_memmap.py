@@ -11,7 +11,7 @@ from the picture:
 - a boot block: pages a memblock reservation touches are reserved (R), pages
   outside memblock's memory are no memory (_) (the end of RAM, mem=...);
   the others are free or allocated, which the model leaves open;
-- a cell of N pages shows the first of MTpRI#o._ any of its pages is; a row
+- a cell of N pages shows the first of MTpRI#o.d_ any of its pages is; a row
   is 64 cells; a row like the one above is printed once, then `*`.
 
 The pictures must match the model exactly: every row, every `*`, the header
@@ -24,9 +24,9 @@ import re
 import dtutil
 from dtutil import MiB, RAM_BASE
 
-CHARS = "MTpRI#o._"
+CHARS = "MTpRI#o.d_"
 NAMES = ("memmap", "page table", "padding", "reserved", "isolated", "allocated", "offline",
-         "free", "no memory")
+         "free", "deferred", "no memory")
 LEGEND = "  ".join(f"{c} {n}" for c, n in zip(CHARS, NAMES))
 ROW = 64
 OPEN = "?"  # a boot page that is free or allocated: the model does not say which
@@ -77,7 +77,7 @@ def expand(lines, start, npages, per):
     for line in lines:
         if line == "*":
             continue
-        m = re.fullmatch(r" *(0x[0-9a-f]+)  ([MTpRI#o._]{64})", line)
+        m = re.fullmatch(r" *(0x[0-9a-f]+)  ([MTpRI#o.d_]{64})", line)
         assert m, f"not a row: {line!r}"
         pfn = int(m.group(1), 16)
         assert (pfn - start) % step == 0, line
@@ -136,7 +136,7 @@ class Block:
 
 
 def overview_line(out, bid):
-    m = re.search(rf"^ *{bid}  (\S+) +([MTpRI#o._]{{64}})$", out, re.M)
+    m = re.search(rf"^ *{bid}  (\S+) +([MTpRI#o.d_]{{64}})$", out, re.M)
     assert m, f"no line for block {bid}:\n{out}"
     return m.group(1), m.group(2)
 
