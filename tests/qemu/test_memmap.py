@@ -250,3 +250,54 @@ def test_memmap_picture_is_the_model(boot, build_variant, granule):
              "is not isolated")):
         assert con.cmd(line) == want, line
     assert con.poweroff() == 0
+
+
+# ---- deferred struct page init ----
+
+SECTION_BITS = {"4K": 27, "16K": 27, "64K": 29}   # include/arch/sparsemem.h
+
+
+def free_pages_in(mb, start, end, s):
+    """Pages of [start, end) (bytes) that are memory and that no reservation touches."""
+    pages = set()
+    for base, size, _, nomap in mb["memory"]:
+        if not nomap:
+            lo, hi = max(base, start), min(base + size, end)
+            pages.update(range(-(-lo >> s), hi >> s))
+    for base, size, _ in mb["reserved"]:
+        pages.difference_update(range(base >> s, ((base + size - 1) >> s) + 1))
+    return len(pages)
+
+
+def test_deferred_blocks_drawn_d_until_drawn_alone(boot, granule):
+    """deferred_init=demand, 1 GiB: the overview draws every cell of a block whose section waits
+    for deferred init as 'd' (only the first section was initialised at boot); `memmap ID` of
+    such a block initialises its section first: meminfo's Deferred drops by exactly the free
+    pages memblock gives that section, and neither picture shows a 'd' for it any more."""
+    from test_buddy import parse_meminfo
+    con = boot(granule, "--append", "deferred_init=demand")
+    s, sec = PAGE_SHIFT[granule], 1 << SECTION_BITS[granule]
+    npages = sec >> s
+    first, last = RAM_BASE // sec, (RAM_BASE + 1024 * MiB) // sec - 1
+    mb = dtutil.parse_memblock(con.cmd("memblock"))
+    out = con.cmd("memmap")
+    for bid in range(first, last + 1):
+        _, cells = overview_line(out, bid)
+        if bid == first:
+            assert "d" not in cells, out
+        else:
+            assert cells == "d" * ROW, out
+    before = parse_meminfo(con.cmd("meminfo"))["deferred"]["pages"]
+    want_before = sum(free_pages_in(mb, b * sec, (b + 1) * sec, s) for b in range(first + 1, last + 1))
+    assert before == want_before
+
+    out = con.cmd(f"memmap {last}")
+    rows = re.findall(r"^ *0x[0-9a-f]+  (\S{64})$", out, re.M)
+    assert rows and "d" not in "".join(rows), out
+    after = parse_meminfo(con.cmd("meminfo"))["deferred"]["pages"]
+    assert before - after == free_pages_in(mb, last * sec, (last + 1) * sec, s)
+    _, cells = overview_line(con.cmd("memmap"), last)
+    assert "d" not in cells and "." in cells
+    if last - 1 > first:     # 4K, 16K: the blocks between still wait
+        _, cells = overview_line(con.cmd("memmap"), last - 1)
+        assert cells == "d" * ROW
