@@ -26,7 +26,7 @@ Per granule:
   memmap_populate_init_over_memset_<touch>: populate_init / memset;
   <touch> first_touch: QEMU allocates guest RAM when first written (the
   memmap's pages and the memset's alike), prealloc: -mem-prealloc (RAM
-  allocated before boot); medians of 3 boots each (the ratios are of the
+  allocated before boot); medians of 5 boots each (the ratios are of the
   medians);
 - vmemmap_table_pages_per_gib, vmemmap_leaf_entries_per_gib: on 4 GiB;
 - vmalloc_<size>_<huge|base>_{leaf_entries,units,table_pages,alloc_us,vfree_us}:
@@ -89,7 +89,7 @@ def boot_time_us(granule, mode):
 
 MEMMAP_RE = re.compile(r"memmap: populated in (\d+) us, (\d+) struct pages initialised in "
                        r"(\d+) us at boot; (\d+) sections")
-MEMMAP_BOOTS = 3
+MEMMAP_BOOTS = 5
 
 
 def memmap_figures(granule, extra):
