@@ -5,7 +5,7 @@
 #   make run | debug | gdb        boot in QEMU (see README.md); QMP on build/qmp.sock
 #   make test                     every test, all three granules (GRANULES="4K" for fewer)
 #   make soak                     the fail_nth= boot sweep over more machines
-#   make bench                    figures (boot time, ...)
+#   make bench                    figures (boot time, ...); HOTMM_BENCH=ram,memmap for some
 
 PAGE_SIZE ?= 4K
 GRANULES := 4K 16K 64K

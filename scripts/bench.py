@@ -5,12 +5,29 @@ Per granule:
 - boot_to_prompt_us_<mode>: the kernel's own time from reset to the prompt
   (generic counter; QEMU's start-up is not in it), median of several boots;
 - image_bytes: hotmm.bin;
-- memmap_init_us_per_gib: populating the vmemmap plus initialising the
-  struct pages, per GiB of RAM, on a 4 GiB boot;
-- memset_memmap_bytes_us_per_gib_<touch>: the in-guest time to write the
-  same number of bytes (the memmap of 1 GiB) into free RAM, first-touch
-  (QEMU allocates guest RAM when first written) and with -mem-prealloc
-  (RAM allocated before boot): the physical limit next to the figure above;
+- boot_to_prompt_us_<n>g_deferred_<on|off>: the same time (kernel boot) with
+  n = 1, 4 and 16 GiB of RAM and deferred_init=on (only the first section
+  of each node gets its struct pages at boot) or off (every struct page
+  before the prompt), median of 3 boots;
+  deferred_done_at_us_<n>g and deferred_work_us_<n>g from the deferred_init=on
+  boots: "deferred init: done at N us" (the uptime when the last section was
+  initialised) and the work time W of the same line (the idle slices and
+  on-demand initialisation together), median of 3;
+- memmap_<part>_us_per_gib_<touch>, on 4 GiB booted with deferred_init=off
+  (so every struct page is initialised at boot and counted), per GiB of RAM:
+  <part> populate: building the vmemmap (allocating and mapping it);
+  struct_page_init: writing the struct pages (sparse_stats.init_ns only);
+  populate_init: the two together;
+  memset_memmap_bytes_us_<touch>: the in-guest time to write the same number
+  of bytes (the memmap of 1 GiB, memmap_bytes_per_gib) into free RAM: the
+  physical limit next to the figures above;
+  memmap_init_over_memset_<touch>: struct_page_init / memset, the issue's
+  target (memmap init <= 1.5x memset), and
+  memmap_populate_init_over_memset_<touch>: populate_init / memset;
+  <touch> first_touch: QEMU allocates guest RAM when first written (the
+  memmap's pages and the memset's alike), prealloc: -mem-prealloc (RAM
+  allocated before boot); medians of 5 boots each (the ratios are of the
+  medians);
 - vmemmap_table_pages_per_gib, vmemmap_leaf_entries_per_gib: on 4 GiB;
 - vmalloc_<size>_<huge|base>_{leaf_entries,units,table_pages,alloc_us,vfree_us}:
   one vmalloc_huge() / vmalloc() of 64 MiB (and on 64K of 512 MiB, one
@@ -37,6 +54,11 @@ Per granule:
   memmap of 1 GiB, the physical limit of building it.
 Timings vary by about +-30% between runs on these machines: compare figures
 of the same run.
+
+HOTMM_BENCH=group,... runs only those figure groups (default all): boot
+(boot_to_prompt_us_<mode>), ram (boot_to_prompt_us_<n>g_*, deferred_*),
+memmap (memmap_*, memset_memmap_*, vmemmap_*), vmalloc, hotplug, dimm;
+image_bytes is always printed. E.g. HOTMM_BENCH=ram,memmap make bench.
 """
 import os
 import re
@@ -65,23 +87,70 @@ def boot_time_us(granule, mode):
     return statistics.median(times)
 
 
+MEMMAP_RE = re.compile(r"memmap: populated in (\d+) us, (\d+) struct pages initialised in "
+                       r"(\d+) us at boot; (\d+) sections")
+MEMMAP_BOOTS = 5
+
+
 def memmap_figures(granule, extra):
-    con = hotmm.Console(granule, "--mem", "4G", *extra, timeout=120)
-    try:
-        out = con.cmd("vmemmap")
-        m = re.search(r"memmap: populated in (\d+) us, (\d+) struct pages initialised in (\d+) us",
-                      out)
-        pop_us, pages, init_us = map(int, m.groups())
-        gib = pages * PAGE[granule] / GIB
-        t = re.search(r"total: memmap (\d+) KiB, leaf entries (\d+) .*table pages (\d+)", out)
-        memmap_per_gib = 64 * GIB // PAGE[granule]
-        ms = con.cmd(f"bench memset {memmap_per_gib}")
-        memset_us = int(re.search(r": (\d+) us", ms).group(1))
-        con.poweroff()
-    finally:
-        con.close()
-    return {"init_us_per_gib": (pop_us + init_us) / gib, "memset_us": memset_us,
-            "leaves_per_gib": int(t.group(2)) / gib, "tables_per_gib": int(t.group(3)) / gib}
+    """populate, init and memset figures on 4 GiB with deferred_init=off, medians of
+    MEMMAP_BOOTS boots: with deferred init on only the first section of a node
+    would be initialised (and counted) at boot."""
+    runs = []
+    for _ in range(MEMMAP_BOOTS):
+        con = hotmm.Console(granule, "--mem", "4G", "--append", "deferred_init=off", *extra,
+                            timeout=120)
+        try:
+            out = con.cmd("vmemmap")
+            m = MEMMAP_RE.search(out)
+            pop_us, pages, init_us, waiting = map(int, m.groups())
+            assert waiting == 0, out
+            gib = pages * PAGE[granule] / GIB
+            t = re.search(r"total: memmap (\d+) KiB, leaf entries (\d+) .*table pages (\d+)", out)
+            memmap_per_gib = 64 * GIB // PAGE[granule]
+            ms = con.cmd(f"bench memset {memmap_per_gib}")
+            memset_us = int(re.search(r": (\d+) us", ms).group(1))
+            con.poweroff()
+        finally:
+            con.close()
+        runs.append({"populate": pop_us / gib, "init": init_us / gib,
+                     "populate_init": (pop_us + init_us) / gib, "memset_us": memset_us,
+                     "leaves_per_gib": int(t.group(2)) / gib,
+                     "tables_per_gib": int(t.group(3)) / gib})
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+RAM_SIZES = (1, 4, 16)
+RAM_BOOTS = 3
+DEFERRED_DONE_RE = re.compile(r"done at (\d+) us: .* in (\d+) us$")
+
+
+def ram_figures(granule):
+    """Boot to prompt on 1, 4, 16 GiB with deferred_init=on and off, and when the
+    deferred init of the on boots is done (and its work time); medians."""
+    out = {}
+    for gib in RAM_SIZES:
+        for mode in ("on", "off"):
+            boot, done, work = [], [], []
+            for _ in range(RAM_BOOTS):
+                con = hotmm.Console(granule, "--mem", f"{gib}G", "--append",
+                                    f"deferred_init={mode}", timeout=600)
+                try:
+                    boot.append(con.banner["boot_us"])
+                    if mode == "on":
+                        m = DEFERRED_DONE_RE.search(con.banner["deferred_done"])
+                        done.append(int(m.group(1)))
+                        work.append(int(m.group(2)))
+                    else:
+                        assert "deferred init" not in con.banner, con.banner
+                    con.poweroff()
+                finally:
+                    con.close()
+            out[f"boot_to_prompt_us_{gib}g_deferred_{mode}"] = statistics.median(boot)
+            if mode == "on":
+                out[f"deferred_done_at_us_{gib}g"] = statistics.median(done)
+                out[f"deferred_work_us_{gib}g"] = statistics.median(work)
+    return out
 
 
 VMALLOC_MEM = {"4K": "1G", "16K": "1G", "64K": "2G"}
@@ -174,29 +243,50 @@ def dimm_figures(granule, mode):
             f"dimm_{mode}_del_guest_us": med[3]}
 
 
+GROUPS = ("boot", "ram", "memmap", "vmalloc", "hotplug", "dimm")
+
+
 def main(granules):
+    groups = [g for g in os.environ.get("HOTMM_BENCH", ",".join(GROUPS)).split(",") if g]
+    unknown = set(groups) - set(GROUPS)
+    if unknown:
+        sys.exit(f"bench.py: HOTMM_BENCH: unknown group(s) {', '.join(sorted(unknown))}; "
+                 f"groups: {', '.join(GROUPS)}")
     for g in granules:
         binary = os.path.join(hotmm.ROOT, "build", g, "hotmm.bin")
-        print(f"granule: {g}")
+        print(f"granule: {g}", flush=True)
         print(f"  image_bytes: {os.path.getsize(binary)}")
-        for mode in ("kernel", "elf", "bios"):
-            print(f"  boot_to_prompt_us_{mode}: {boot_time_us(g, mode):.0f}")
-        first = memmap_figures(g, [])
-        pre = memmap_figures(g, ["--", "-mem-prealloc"])
-        print(f"  memmap_bytes_per_gib: {64 * GIB // PAGE[g]}")
-        print(f"  memmap_init_us_per_gib_first_touch: {first['init_us_per_gib']:.0f}")
-        print(f"  memset_memmap_bytes_us_first_touch: {first['memset_us']}")
-        print(f"  memmap_init_us_per_gib_prealloc: {pre['init_us_per_gib']:.0f}")
-        print(f"  memset_memmap_bytes_us_prealloc: {pre['memset_us']}")
-        print(f"  vmemmap_table_pages_per_gib: {first['tables_per_gib']:.2f}")
-        print(f"  vmemmap_leaf_entries_per_gib: {first['leaves_per_gib']:.2f}")
-        for key, value in vmalloc_figures(g).items():
-            print(f"  {key}: {value:.0f}")
-        for key, value in hotplug_figures(g).items():
-            print(f"  {key}: {value:.0f}")
-        for mode in ("off", "force"):
-            for key, value in dimm_figures(g, mode).items():
-                print(f"  {key}: {value:.1f}")
+        if "boot" in groups:
+            for mode in ("kernel", "elf", "bios"):
+                print(f"  boot_to_prompt_us_{mode}: {boot_time_us(g, mode):.0f}", flush=True)
+        if "ram" in groups:
+            for key, value in ram_figures(g).items():
+                print(f"  {key}: {value:.0f}", flush=True)
+        if "memmap" in groups:
+            print(f"  memmap_bytes_per_gib: {64 * GIB // PAGE[g]}")
+            first = memmap_figures(g, [])
+            pre = memmap_figures(g, ["--", "-mem-prealloc"])
+            for touch, f in (("first_touch", first), ("prealloc", pre)):
+                for part in ("populate", "struct_page_init", "populate_init"):
+                    value = f["init" if part == "struct_page_init" else part]
+                    print(f"  memmap_{part}_us_per_gib_{touch}: {value:.0f}")
+                print(f"  memset_memmap_bytes_us_{touch}: {f['memset_us']:.0f}")
+                print(f"  memmap_init_over_memset_{touch}: {f['init'] / f['memset_us']:.2f}")
+                print(f"  memmap_populate_init_over_memset_{touch}: "
+                      f"{f['populate_init'] / f['memset_us']:.2f}")
+            print(f"  vmemmap_table_pages_per_gib: {first['tables_per_gib']:.2f}")
+            print(f"  vmemmap_leaf_entries_per_gib: {first['leaves_per_gib']:.2f}", flush=True)
+        if "vmalloc" in groups:
+            for key, value in vmalloc_figures(g).items():
+                print(f"  {key}: {value:.0f}")
+        if "hotplug" in groups:
+            for key, value in hotplug_figures(g).items():
+                print(f"  {key}: {value:.0f}")
+        if "dimm" in groups:
+            for mode in ("off", "force"):
+                for key, value in dimm_figures(g, mode).items():
+                    print(f"  {key}: {value:.1f}")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
