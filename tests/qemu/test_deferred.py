@@ -164,7 +164,10 @@ def alloc_all(con, granule):
         assert len(lines) == n + 1 and all(ALLOC_RE.fullmatch(ln) for ln in lines[:-1]), out
         got[order] = n
         ids += n
-        at_enomem.append(meminfo(con))
+        mi = meminfo(con)
+        assert mi["deferred"]["pages"] == 0, \
+            f"false -ENOMEM at order {order}: pages still wait\n{mi['text']}"
+        at_enomem.append(mi)
     return got, at_enomem, done
 
 
