@@ -164,13 +164,11 @@ static void update_first_deferred_pfn(pg_data_t *pgdat, unsigned long done_nr)
 	}
 }
 
+/* The report waits until the caller has counted the last section's work. */
 static void deferred_init_finished(void)
 {
 	deferred_init_stats.done_ns = arch_counter_read() * 1000000000ULL / arch_counter_freq();
-	if (in_idle)
-		report_pending = true;
-	else
-		deferred_init_report();
+	report_pending = true;
 }
 
 static void deferred_section_done(unsigned long nr)
@@ -215,6 +213,10 @@ static void deferred_init_section(unsigned long nr)
 	deferred_init_section_until(nr, 0);
 	deferred_init_stats.demand_sections++;
 	deferred_init_stats.work_ns += ns_since(t0);
+	if (report_pending && !in_idle) {
+		report_pending = false;
+		deferred_init_report();
+	}
 }
 
 /* ---- on demand ---- */

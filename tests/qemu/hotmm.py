@@ -285,7 +285,8 @@ class Console:
         wait for."""
         if "wait for the idle loop" not in self.banner.get("deferred init", ""):
             return None
-        # Up to the line end, which the prompt that follows needs (PROMPT_RE).
+        # The whole line, but not its end: PROMPT_RE needs that newline
+        # before the prompt the shell redraws.
         self._wait([re.compile(rb"\ndeferred init: done at [^\r\n]*(?=\r*\n)")], timeout)
         line = self.after.strip()
         self._wait([PROMPT_RE], timeout)
