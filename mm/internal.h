@@ -73,7 +73,10 @@ typedef void (*boot_piece_fn)(void *arg, unsigned long start, unsigned long end,
 			      enum boot_pages kind);
 void walk_boot_pages(unsigned long start, unsigned long end, int hole_nid, boot_piece_fn fn,
 		     void *arg);
-/* The boot state of a piece: holes and reserved memory PG_reserved (one reference), free memory free. */
+/*
+ * The boot state of a piece: holes and reserved memory PG_reserved with one
+ * reference, free memory free.
+ */
 void init_boot_pages(void *arg, unsigned long start, unsigned long end, int nid,
 		     enum boot_pages kind);
 /*
@@ -89,7 +92,7 @@ void memmap_init(void);
 void deferred_init_reset(void);
 /* Whether @pfn's struct page is initialised (Linux's early_page_initialised()). */
 bool early_page_initialised(unsigned long pfn);
-/* Free pages of node @nid in [start, end) wait for deferred init (boot, or a reserved page freed). */
+/* Free pages of node @nid in [start, end) wait for deferred init (boot, a late free). */
 void deferred_add_pages(int nid, unsigned long start, unsigned long end);
 /*
  * deferred_grow_zone() - initialise deferred sections of @zone's node until
