@@ -145,11 +145,22 @@ static bool vmemmap_mapped(u64 va)
 	return !pgtable_walk(&swapper_pg, va, &w);
 }
 
+/*
+ * Whether nothing maps [start, end): an empty entry at any level leaves its
+ * whole span unmapped, so the walk steps over it (one walk per 2 MiB block
+ * of a boot memmap, not one per page).
+ */
 static bool range_unmapped(u64 start, u64 end)
 {
-	for (u64 va = start; va < end; va += PAGE_SIZE)
-		if (vmemmap_mapped(va))
+	for (u64 va = start; va < end; ) {
+		struct pgtable_walk w;
+
+		if (!pgtable_walk(&swapper_pg, va, &w))
 			return false;
+		va = ALIGN_DOWN(va, level_size(w.level)) + level_size(w.level);
+		if (!va)	/* the span ended at the top of the address space */
+			break;
+	}
 	return true;
 }
 
