@@ -39,6 +39,11 @@
 
 #include "internal.h"
 
+/* How a block is freed (Linux's fpi_t): FPI_TO_TAIL for boot memory handed over. */
+typedef unsigned int fpi_t;
+#define FPI_NONE	0
+#define FPI_TO_TAIL	(1U << 0)
+
 /*
  * Linux's default pageblock_order: the order of a level-2 block
  * (HPAGE_PMD_ORDER = level_shift(2) - PAGE_SHIFT = PTRS_PER_TABLE_SHIFT),
@@ -137,13 +142,17 @@ static void account_freepages(struct zone *zone, unsigned long nr, int mt, bool 
 		zone->free_pages -= nr;
 }
 
-static void add_to_free_list(struct zone *zone, unsigned long pfn, unsigned int order, int mt)
+static void add_to_free_list(struct zone *zone, unsigned long pfn, unsigned int order, int mt,
+			     fpi_t fpi)
 {
 	struct page *page = pfn_to_page(pfn);
 
 	page_set(page, PG_buddy);
 	page->private = order;
-	list_add(&page->lru, &zone->free_area[order].free_list[mt]);
+	if (fpi & FPI_TO_TAIL)
+		list_add_tail(&page->lru, &zone->free_area[order].free_list[mt]);
+	else
+		list_add(&page->lru, &zone->free_area[order].free_list[mt]);
 	zone->free_area[order].nr_free++;
 	account_freepages(zone, 1UL << order, mt, true);
 }
@@ -191,7 +200,8 @@ static bool free_head(unsigned long pfn, struct zone *zone, unsigned int *order)
  * pfn_valid() says it exists; a hole's pages are reserved, never buddies, so
  * no block grows over a hole, and the zone check keeps nodes apart.
  */
-static void __free_one_page(struct zone *zone, unsigned long pfn, unsigned int order, int mt)
+static void __free_one_page(struct zone *zone, unsigned long pfn, unsigned int order, int mt,
+			    fpi_t fpi)
 {
 	while (order < MAX_PAGE_ORDER) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
@@ -214,22 +224,28 @@ static void __free_one_page(struct zone *zone, unsigned long pfn, unsigned int o
 		pfn &= buddy_pfn;
 		order++;
 	}
-	add_to_free_list(zone, pfn, order, mt);
+	add_to_free_list(zone, pfn, order, mt, fpi);
 }
 
 /*
- * free_one_block() - free [pfn, pfn + 2^order) of @zone, each pageblock with
- * its own migratetype (Linux's split_large_buddy()).
+ * __free_one_block() - free [pfn, pfn + 2^order) of @zone, each pageblock
+ * with its own migratetype (Linux's split_large_buddy()); FPI_TO_TAIL files
+ * the merged block at the tail of its list, to be taken after the others.
  */
-void free_one_block(struct zone *zone, unsigned long pfn, unsigned int order)
+static void __free_one_block(struct zone *zone, unsigned long pfn, unsigned int order, fpi_t fpi)
 {
 	if (order <= pageblock_order) {
-		__free_one_page(zone, pfn, order, get_pageblock_migratetype(pfn));
+		__free_one_page(zone, pfn, order, get_pageblock_migratetype(pfn), fpi);
 		return;
 	}
 	for (unsigned long i = 0; i < (1UL << order); i += pageblock_nr_pages)
 		__free_one_page(zone, pfn + i, pageblock_order,
-				get_pageblock_migratetype(pfn + i));
+				get_pageblock_migratetype(pfn + i), fpi);
+}
+
+void free_one_block(struct zone *zone, unsigned long pfn, unsigned int order)
+{
+	__free_one_block(zone, pfn, order, FPI_NONE);
 }
 
 /* The next pfn a walk over struct pages looks at (mm/internal.h). */
@@ -318,7 +334,7 @@ void memblock_free_pages(unsigned long start, unsigned long end)
 		struct zone *zone = page_zone_of(start);
 
 		zone->managed_pages += 1UL << order;
-		free_one_block(zone, start, order);
+		__free_one_block(zone, start, order, FPI_TO_TAIL);
 		start += 1UL << order;
 	}
 }
@@ -426,7 +442,7 @@ static void expand(struct zone *zone, unsigned long pfn, unsigned int low, unsig
 {
 	while (high > low) {
 		high--;
-		add_to_free_list(zone, pfn + (1UL << high), high, mt);
+		add_to_free_list(zone, pfn + (1UL << high), high, mt, FPI_NONE);
 	}
 }
 

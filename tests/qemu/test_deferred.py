@@ -6,8 +6,9 @@ and its free pages (memblock memory no reservation touches) are the
 deferred count. It is worked out here from the machine's own `memblock` and
 `dt`, per section, and a deferred_init=off boot of the same machine is the
 oracle for everything else: once nothing waits, every counter (meminfo,
-buddyinfo, vmemmap's table) equals the off boot's, to the page (buddyinfo's
-shape on 64K aside: PLACEMENT_ORDERS says why).
+buddyinfo, vmemmap's table) equals the off boot's, to the page: boot memory
+goes to the tail of the free lists, as in Linux, so the page the kernel
+allocates at boot comes from the lowest free memory on either boot.
 
 - demand mode (nothing moves while the console waits): meminfo, its node
   lines, vmemmap and the banner give the model's count; allocating
@@ -47,17 +48,6 @@ MEM = {"4K": "512M", "16K": "1G", "64K": "1G"}
 # Hot-add: (RAM, mem=) so that boot memory has deferred sections and RAM is held above it.
 HELD = {"4K": ("1G", 512 * MiB), "16K": ("1G", 512 * MiB), "64K": ("2G", 1 * GiB)}
 LOG_DIR = os.path.join(hotmm.ROOT, "build", "test-logs")
-# The one place a deferred boot legitimately differs from an off boot: the
-# page the kernel allocates at boot (a page table) comes from the
-# first section while others wait, and from the newest free block (the top
-# of RAM: hotmm frees boot memory to the head of the free lists, where Linux
-# frees it to the tail) on an off boot. On 4K and 16K the block it splits
-# leaves the same shape either way; on 64K (a pageblock is a whole section)
-# it does not: buddyinfo's orders below this one are compared as the pages
-# they add up to (all of them on 64K: 1000M gives [3 2 1 3 3 5 3 3 3 4 4 2 1 0]
-# off and [1 1 0 2 2 4 2 2 2 3 3 1 2 0] once a demand boot is done, the same
-# pages), and that pageblock's migratetype is masked in `pfn`.
-PLACEMENT_ORDERS = {"4K": 0, "16K": 0, "64K": MAX_ORDER["64K"] + 1}
 
 BANNER_RE = re.compile(r"(\d+) pages in (\d+) sections wait for (demand|the idle loop)")
 DONE_RE = re.compile(r"deferred init: done at (\d+) us: (\d+) pages of (\d+) sections \((\d+) in "
@@ -182,19 +172,10 @@ def state(con, granule):
     return counters(meminfo(con)), parse_buddyinfo(con.cmd("buddyinfo"), granule)
 
 
-def by_order(counts, granule):
-    """Free blocks per order as compared across boots: below PLACEMENT_ORDERS only
-    the pages they add up to."""
-    low = PLACEMENT_ORDERS[granule]
-    return [sum(c << k for k, c in enumerate(counts[:low]))] + list(counts[low:])
-
-
 def assert_same(got, want, granule):
     """state() of a machine with nothing waiting against the off boot's."""
     assert got[0] == want[0], f"counters differ:\n{got[0]}\n{want[0]}"
-    b = {z: by_order(c, granule) for z, c in got[1].items()}
-    w = {z: by_order(c, granule) for z, c in want[1].items()}
-    assert b == w, f"buddyinfo {got[1]}, off boot {want[1]}"
+    assert got[1] == want[1], f"buddyinfo {got[1]}, off boot {want[1]}"
 
 
 class Oracle:
@@ -225,19 +206,19 @@ class Oracle:
 
     def probe_pfns(self, con):
         """{pfn: what `pfn` prints here}: a free page of the first deferred section and
-        one of the last, each inside a whole free MAX_PAGE_ORDER block away from where
-        the boot page went (PLACEMENT_ORDERS), and the last page of RAM (reserved)."""
+        one of the last, each inside a free block of MAX_PAGE_ORDER (one order less on
+        64K, where a section is one such block and the last one's top holds the memmap),
+        and the last page of RAM (reserved)."""
         per = sec_pages(self.granule)
         # 64K: a section is one MAX_PAGE_ORDER block, and its top holds the memmap.
-        order = MAX_ORDER[self.granule] - (1 if PLACEMENT_ORDERS[self.granule] else 0)
+        order = MAX_ORDER[self.granule] - (1 if self.granule == "64K" else 0)
         end = max(e for _, e in self.lay.node_pfns())
         out = {end - 1: con.cmd(f"pfn {end - 1:#x}")}
         for nr in (min(self.model), max(self.model)):
             for p in range(nr * per + 7, min((nr + 1) * per, end), 1 << order):
                 text = con.cmd(f"pfn {p:#x}")
                 m = re.search(r"^  free: inside the order-(\d+) block", text, re.M)
-                if m and int(m.group(1)) >= order and \
-                        (PLACEMENT_ORDERS[self.granule] or ": Movable\n" in text):
+                if m and int(m.group(1)) >= order and ": Movable\n" in text:
                     out.setdefault(p, text)
                     break
             else:
@@ -301,9 +282,7 @@ def test_demand_counts_and_alloc_all(boot, granule, oracles):
     got, at_enomem, done = alloc_all(con, granule)
     # No false -ENOMEM: every order got as many blocks as the off boot, and
     # by the first -ENOMEM nothing waited any more.
-    def pages_by_order(a):
-        return by_order([a[k] for k in range(MAX_ORDER[granule] + 1)], granule)
-    assert pages_by_order(got) == pages_by_order(o.alloc), f"demand alloc-all {got}, off {o.alloc}"
+    assert got == o.alloc, f"demand alloc-all {got}, off {o.alloc}"
     first = at_enomem[0]
     assert (first["deferred"]["pages"], first["deferred"]["sections"]) == (0, 0), first["text"]
     assert first["deferred"]["demand"] == s, first["text"]
@@ -335,14 +314,6 @@ def test_on_settled_equals_off(boot, granule, oracles):
 
 # ---- 3. pfn N initialises its section first ----
 
-def mask(lines, granule):
-    """`pfn` lines as compared across boots (PLACEMENT_ORDERS: on 64K the pageblock's
-    migratetype depends on where the boot page went)."""
-    if PLACEMENT_ORDERS[granule]:
-        lines = [re.sub(r"^(  pageblock pfn \S+: )\S+$", r"\1*", ln) for ln in lines]
-    return lines
-
-
 def test_pfn_initialises_its_section(boot, granule, oracles):
     o = oracles(granule)
     con = demand_boot(boot, granule)
@@ -363,14 +334,13 @@ def test_pfn_initialises_its_section(boot, granule, oracles):
                 [sum(o.model.values()), len(o.model), 0, len(o.model)], out
         else:
             assert done == [], out
-        assert mask([ln for ln in lines if ln != JUST_NOW and not DONE_RE.fullmatch(ln)],
-                    granule) == mask(o.pfns[p].split("\n"), granule), \
-            f"demand:\n{out}\noff:\n{o.pfns[p]}"
+        assert [ln for ln in lines if ln != JUST_NOW and not DONE_RE.fullmatch(ln)] == \
+            o.pfns[p].split("\n"), f"demand:\n{out}\noff:\n{o.pfns[p]}"
         left.pop(nr, None)
         check_waiting(con, granule, left)
         # Asked again: nothing to initialise, the same page.
         again = con.cmd(f"pfn {p:#x}")
-        assert mask(again.split("\n"), granule) == mask(o.pfns[p].split("\n"), granule), again
+        assert again.split("\n") == o.pfns[p].split("\n"), again
     pfn(con, granule, list(o.pfns)[0])   # and test_buddy's geometry checks
     assert con.poweroff() == 0
 
