@@ -36,9 +36,10 @@ static inline bool page_is_allocated_head(const struct page *page)
 /*
  * memblock_free_pages() - hand [start, end) to the buddy allocator in the
  * largest naturally aligned blocks (they become managed), at the tail of the
- * free lists as Linux does (FPI_TO_TAIL): lower memory is used first. Its struct pages
- * must be free already, as memmap_init() and deferred init leave free boot
- * memory (no PG_reserved, no reference): only block heads are written.
+ * free lists as Linux does (FPI_TO_TAIL): lower memory is used first. Its
+ * struct pages must be free already, as memmap_init() and deferred init leave
+ * free boot memory (no PG_reserved, no reference): only block heads are
+ * written.
  */
 void memblock_free_pages(unsigned long start, unsigned long end);
 
