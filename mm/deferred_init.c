@@ -51,7 +51,8 @@ struct deferred_init_stats deferred_init_stats;
 static unsigned long cursor_nr = NO_SECTION, cursor_pfn;
 /* Where the idle loop looks for the next deferred section. */
 static unsigned long idle_nr;
-static bool in_idle, report_pending;
+/* The last section is done; its report waits for the caller's counters. */
+static bool report_pending;
 
 static u64 ns_since(u64 t0)
 {
@@ -63,7 +64,7 @@ void deferred_init_reset(void)
 	memset(&deferred_init_stats, 0, sizeof(deferred_init_stats));
 	cursor_nr = NO_SECTION;
 	idle_nr = 0;
-	in_idle = report_pending = false;
+	report_pending = false;
 }
 
 bool early_page_initialised(unsigned long pfn)
@@ -213,7 +214,7 @@ static void deferred_init_section(unsigned long nr)
 	deferred_init_section_until(nr, 0);
 	deferred_init_stats.demand_sections++;
 	deferred_init_stats.work_ns += ns_since(t0);
-	if (report_pending && !in_idle) {
+	if (report_pending) {
 		report_pending = false;
 		deferred_init_report();
 	}
@@ -275,12 +276,10 @@ bool deferred_init_idle(void)
 		return false;
 	t0 = arch_counter_read();
 	deadline = t0 + DEFERRED_SLICE_US * arch_counter_freq() / 1000000;
-	in_idle = true;
 	do {
 		if (deferred_init_section_until(next_deferred_section(), deadline))
 			deferred_init_stats.idle_sections++;
 	} while (deferred_init_stats.sections && arch_counter_read() < deadline);
-	in_idle = false;
 	ns = ns_since(t0);
 	deferred_init_stats.idle_slices++;
 	deferred_init_stats.work_ns += ns;
